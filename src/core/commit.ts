@@ -1,0 +1,233 @@
+import type { ResolvedConfig, SessionData } from './config.js';
+import { serializeClearingCookie, serializeSessionCookie } from './cookie.js';
+import { SessionError } from './errors.js';
+import { openEnvelope, storeCall } from './load.js';
+import { clientAddress } from './request.js';
+import { applyOp } from './session.js';
+import type { Envelope, SessionState } from './session-state.js';
+import type { SessionRecord } from './store.js';
+import { formatToken, generateId, generateSecret, hashesEqual, hashSecret } from './token.js';
+
+/** How often a commit re-reads and re-applies after losing a compare-and-swap race. */
+const MAX_CAS_ATTEMPTS = 8;
+const MAX_CREATE_ATTEMPTS = 3;
+const MAX_USER_AGENT_LENGTH = 512;
+
+/** Seals the envelope for `id`, enforcing the data cap before anything is written. */
+function sealEnvelope<Data extends SessionData>(config: ResolvedConfig<Data>, id: string, envelope: Envelope): string {
+  const json = JSON.stringify(envelope);
+  if (Buffer.byteLength(json, 'utf8') > config.maxDataBytes) {
+    throw new SessionError('DATA_TOO_LARGE', `session data would be larger than maxDataBytes (${config.maxDataBytes} bytes); nothing was saved`);
+  }
+  return config.keyring.seal(json, id);
+}
+
+function envelopeOf(state: SessionState): Envelope {
+  return state.fingerprint === undefined ? { d: state.data } : { d: state.data, f: state.fingerprint };
+}
+
+/** The absolute deadline for a record, honouring an earlier `setExpiry()`. */
+function absoluteDeadline(state: SessionState, startedAt: number): Date {
+  const deadline = startedAt + state.config.absoluteMs;
+  const override = state.expiryOverride;
+  return new Date(override ? Math.min(deadline, override.getTime()) : deadline);
+}
+
+function idleDeadline(state: SessionState, now: number, absolute: Date): Date {
+  return new Date(Math.min(now + state.config.idleMs, absolute.getTime()));
+}
+
+/**
+ * Persists what changed since the last commit and decides the response cookie.
+ * Nothing is written for an unchanged session unless the throttled touch is due, and
+ * nothing at all for an empty anonymous one.
+ */
+export async function commitSession<Data extends SessionData>(state: SessionState<Data>): Promise<void> {
+  const { config } = state;
+  const store = config.store;
+  const now = config.now();
+  const at = new Date(now);
+
+  let deleted = false;
+  for (const deletion of state.deletions) {
+    await storeCall('delete', () => store.delete(deletion.id));
+    deleted = true;
+    config.emit({ type: 'revoked', sessionId: deletion.id, userId: null, reason: deletion.reason, at });
+  }
+  state.deletions = [];
+
+  if (state.record === null) {
+    if (state.userId === null && Object.keys(state.data).length === 0) {
+      if (deleted && state.hadCookie && state.cookieName !== null) {
+        state.outgoingCookie = serializeClearingCookie(state.cookieName, config.cookieAttributes, state.facts.secure);
+      }
+      finish(state);
+      return;
+    }
+    await createRecord(state, now);
+    finish(state);
+    return;
+  }
+
+  const record = state.record;
+  const secretDue = state.newSecret;
+  const dataDue = state.modified;
+  if (!secretDue && !dataDue) {
+    if (now - record.lastSeenAt.getTime() >= config.touchIntervalMs) {
+      const expiresAt = idleDeadline(state, now, record.absoluteExpiresAt);
+      const touched = await storeCall('touch', () => store.touch(record.id, { lastSeenAt: at, expiresAt }));
+      if (touched) state.record = { ...record, lastSeenAt: at, expiresAt };
+    }
+    finish(state);
+    return;
+  }
+  await updateRecord(state, now);
+  finish(state);
+}
+
+function finish(state: SessionState): void {
+  state.committedRecord = state.record;
+  state.committedSecret = state.secret;
+  state.committedViaGrace = state.viaGrace;
+  state.ops = [];
+  state.newSecret = null;
+  state.modified = false;
+  state.committedData = JSON.stringify(state.data);
+  state.committedFingerprint = state.fingerprint;
+}
+
+async function createRecord<Data extends SessionData>(state: SessionState<Data>, now: number): Promise<void> {
+  const { config } = state;
+  const cookieName = state.cookieName;
+  if (cookieName === null) throw new SessionError('INSECURE_TRANSPORT', 'a new session needs a cookie, but the request came over plain http to a non-loopback host');
+  const at = new Date(now);
+  const absoluteExpiresAt = absoluteDeadline(state, now);
+  const userAgent = state.facts.header('user-agent');
+  for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+    const id = generateId();
+    const secret = generateSecret();
+    const record: SessionRecord = {
+      id,
+      secretHash: hashSecret(secret),
+      previousSecretHash: null,
+      previousSecretExpiresAt: null,
+      userId: state.userId,
+      authenticatedAt: state.authenticatedAt,
+      data: sealEnvelope(config, id, envelopeOf(state)),
+      version: 1,
+      createdAt: at,
+      lastSeenAt: at,
+      expiresAt: idleDeadline(state, now, absoluteExpiresAt),
+      absoluteExpiresAt,
+      userAgent: userAgent === null ? null : userAgent.slice(0, MAX_USER_AGENT_LENGTH),
+      ipAddress: clientAddress(state.facts, config.trustProxy),
+    };
+    if (await storeCall('create', () => config.store.create(record))) {
+      state.record = record;
+      state.secret = secret;
+      state.viaGrace = false;
+      state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(id, secret), config.cookieAttributes, state.facts.secure, (absoluteExpiresAt.getTime() - now) / 1000);
+      config.emit({ type: 'created', sessionId: id, userId: state.userId, at });
+      if (state.userId !== null) config.emit({ type: 'authenticated', sessionId: id, userId: state.userId, at });
+      return;
+    }
+  }
+  throw new SessionError('STORE_FAILURE', 'could not create a session: the store reported an id collision repeatedly');
+}
+
+/**
+ * Compare-and-swap update. On a lost race, re-reads the record and re-applies this
+ * request's changes on top (different keys merge, `update()` functions re-run); a record
+ * that vanished or whose secret no longer matches is `SESSION_INTERRUPTED`, never recreated.
+ */
+async function updateRecord<Data extends SessionData>(state: SessionState<Data>, now: number): Promise<void> {
+  const { config } = state;
+  const at = new Date(now);
+  let base = state.record as SessionRecord;
+  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+    const secretDue = state.newSecret;
+    const newSecret = secretDue ? generateSecret() : null;
+    const isLogin = secretDue === 'login';
+    const absoluteExpiresAt = isLogin || state.expiryOverride !== undefined ? absoluteDeadline(state, isLogin ? now : base.createdAt.getTime()) : base.absoluteExpiresAt;
+    const rotating = secretDue === 'rotate';
+    const next: SessionRecord = {
+      ...base,
+      secretHash: newSecret ? hashSecret(newSecret) : base.secretHash,
+      previousSecretHash: rotating ? base.secretHash : newSecret ? null : base.previousSecretHash,
+      previousSecretExpiresAt: rotating ? new Date(now + config.graceMs) : newSecret ? null : base.previousSecretExpiresAt,
+      userId: state.userId,
+      authenticatedAt: state.authenticatedAt,
+      data: sealEnvelope(config, base.id, envelopeOf(state)),
+      version: base.version + 1,
+      lastSeenAt: at,
+      expiresAt: idleDeadline(state, now, absoluteExpiresAt),
+      absoluteExpiresAt,
+    };
+    if (await storeCall('update', () => config.store.update(next, base.version))) {
+      state.record = next;
+      const cookieName = state.cookieName;
+      const token = newSecret ?? (state.expiryOverride !== undefined && !state.viaGrace ? state.secret : null);
+      if (newSecret) {
+        state.secret = newSecret;
+        state.viaGrace = false;
+        config.emit(isLogin ? { type: 'authenticated', sessionId: next.id, userId: state.userId as string, at } : { type: 'rotated', sessionId: next.id, userId: next.userId, at });
+      }
+      if (token !== null && cookieName !== null) {
+        state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(next.id, token), config.cookieAttributes, state.facts.secure, (absoluteExpiresAt.getTime() - now) / 1000);
+      }
+      state.expiryOverride = undefined;
+      return;
+    }
+    base = await rebase(state, base);
+  }
+  throw new SessionError('SESSION_INTERRUPTED', 'the session kept changing under this request; nothing was saved');
+}
+
+/** After a lost compare-and-swap: the latest record with this request's changes re-applied, or `SESSION_INTERRUPTED`. */
+async function rebase<Data extends SessionData>(state: SessionState<Data>, lost: SessionRecord): Promise<SessionRecord> {
+  const { config } = state;
+  const fresh = await storeCall('load', () => config.store.get(lost.id));
+  const now = config.now();
+  const secretHash = state.secret === null ? null : hashSecret(state.secret);
+  const stillOurs =
+    fresh !== null &&
+    secretHash !== null &&
+    fresh.expiresAt.getTime() > now &&
+    fresh.userId === lost.userId &&
+    (hashesEqual(secretHash, fresh.secretHash) ||
+      (fresh.previousSecretHash !== null && fresh.previousSecretExpiresAt !== null && fresh.previousSecretExpiresAt.getTime() > now && hashesEqual(secretHash, fresh.previousSecretHash)));
+  if (!stillOurs) {
+    rollback(state);
+    throw new SessionError('SESSION_INTERRUPTED', 'the session was ended or changed by a concurrent request; nothing was saved');
+  }
+  const envelope = await openEnvelope(config, fresh);
+  const data = envelope?.d ?? (Object.create(null) as SessionData);
+  for (const op of state.ops) applyOp(data, op);
+  state.data = data;
+  if (!hashesEqual(secretHash, fresh.secretHash)) {
+    // Someone rotated meanwhile: we now hold the grace secret, which may not rotate or sign in.
+    state.viaGrace = true;
+    if (state.newSecret !== null) {
+      rollback(state);
+      throw new SessionError('SESSION_INTERRUPTED', 'the session was rotated by a concurrent request; sign in or rotate again');
+    }
+  }
+  state.record = fresh;
+  return fresh;
+}
+
+/** Forgets the changes since the last commit (a failed operation must not leave them half-applied). */
+export function rollback(state: SessionState): void {
+  state.record = state.committedRecord;
+  state.secret = state.committedSecret;
+  state.viaGrace = state.committedViaGrace;
+  state.deletions = [];
+  state.data = Object.assign(Object.create(null) as SessionData, JSON.parse(state.committedData) as SessionData);
+  state.fingerprint = state.committedFingerprint;
+  state.ops = [];
+  state.newSecret = null;
+  state.modified = false;
+  state.expiryOverride = undefined;
+  state.userId = state.record?.userId ?? null;
+  state.authenticatedAt = state.record?.authenticatedAt ?? null;
+}

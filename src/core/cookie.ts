@@ -1,0 +1,80 @@
+import { serialize } from 'cookie';
+
+/** Cookie headers longer than Node's own default header limit are ignored as a whole. */
+export const MAX_COOKIE_HEADER_LENGTH = 16 * 1024;
+
+/** What {@link findCookie} found: the value, nothing, or an ambiguous header. */
+export type CookieLookup = string | null | typeof AMBIGUOUS;
+/** Two cookies of our name in one header: a tossed or planted cookie, so no session (ASVS 5.0 V3.3). */
+export const AMBIGUOUS: unique symbol = Symbol('ambiguous cookie');
+
+/**
+ * Finds the value of the cookie named exactly `name` in a `Cookie` header.
+ *
+ * Strict on purpose (DESIGN.md §4): the name matches byte for byte, nothing is decoded
+ * or trimmed, and a second cookie of the same name makes the result {@link AMBIGUOUS}
+ * instead of "first wins" as general parsers do (RFC 6265 §5.4 leaves order to the client,
+ * so the first one may be the attacker's). Only the single separator space after `;`
+ * is skipped (RFC 6265 §4.2.1 `"; "`), so `\u00a0sid` or `%73id` never match `sid`.
+ */
+export function findCookie(header: string | null | undefined, name: string): CookieLookup {
+  if (!header || header.length > MAX_COOKIE_HEADER_LENGTH) return null;
+  const needle = `${name}=`;
+  // Fast reject: most requests either lack the cookie or carry it once.
+  if (header.indexOf(needle) === -1) return null;
+  let found: string | null = null;
+  let start = 0;
+  const length = header.length;
+  while (start < length) {
+    while (start < length && (header.charCodeAt(start) === 32 || header.charCodeAt(start) === 9)) start++;
+    let end = header.indexOf(';', start);
+    if (end === -1) end = length;
+    if (end - start > needle.length - 1 && header.startsWith(needle, start)) {
+      if (found !== null) return AMBIGUOUS;
+      found = header.slice(start + needle.length, end);
+    }
+    start = end + 1;
+  }
+  return found;
+}
+
+/** The attributes of the session cookie, decided once from the configuration. */
+export interface CookieAttributes {
+  readonly sameSite: 'lax' | 'strict' | 'none';
+  readonly path: string;
+  readonly domain: string | undefined;
+}
+
+/**
+ * `Set-Cookie` for a session token. `Max-Age` is the absolute deadline (capped at
+ * 400 days, RFC 6265bis §5.6.2); the idle deadline lives on the server only.
+ */
+export function serializeSessionCookie(
+  name: string,
+  value: string,
+  attributes: CookieAttributes,
+  secure: boolean,
+  maxAgeSeconds: number,
+): string {
+  return serialize(name, value, {
+    httpOnly: true,
+    secure,
+    sameSite: attributes.sameSite,
+    path: attributes.path,
+    ...(attributes.domain === undefined ? {} : { domain: attributes.domain }),
+    maxAge: Math.max(0, Math.min(maxAgeSeconds, 400 * 86_400)),
+  });
+}
+
+/** `Set-Cookie` that deletes the session cookie, with attributes mirroring the ones it was set with. */
+export function serializeClearingCookie(name: string, attributes: CookieAttributes, secure: boolean): string {
+  return serialize(name, '', {
+    httpOnly: true,
+    secure,
+    sameSite: attributes.sameSite,
+    path: attributes.path,
+    ...(attributes.domain === undefined ? {} : { domain: attributes.domain }),
+    maxAge: 0,
+    expires: new Date(0),
+  });
+}

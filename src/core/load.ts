@@ -1,0 +1,147 @@
+import type { ResolvedConfig, SessionData } from './config.js';
+import { AMBIGUOUS, findCookie } from './cookie.js';
+import { SessionError } from './errors.js';
+import { readRequest, type SessionRequest } from './request.js';
+import { Session } from './session.js';
+import type { Envelope, SessionState } from './session-state.js';
+import type { SessionRecord } from './store.js';
+import { hashesEqual, hashSecret, parseToken } from './token.js';
+
+/** Options of `sessions.load()`. */
+export interface LoadOptions {
+  /**
+   * `false` when response headers may be sent before the session is committed (a streamed
+   * response): changes that need a new cookie then throw before changing anything.
+   */
+  readonly cookieWritable?: boolean;
+}
+
+/** Wraps a store call so that a driver error surfaces as `STORE_FAILURE` with its cause. */
+export async function storeCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof SessionError) throw error;
+    throw new SessionError('STORE_FAILURE', `session store failed during ${operation}`, { cause: error });
+  }
+}
+
+/** Opens and checks a record's sealed data; `null` when it cannot be trusted. */
+export async function openEnvelope<Data extends SessionData>(config: ResolvedConfig<Data>, record: SessionRecord): Promise<Envelope | null> {
+  const opened = config.keyring.unseal(record.data, record.id);
+  if (opened === null) {
+    config.log({ level: 'warn', event: 'session.data.tampered', message: 'session data could not be opened by any configured secret; treated as absent', sessionId: record.id });
+    config.emit({ type: 'suspicious', sessionId: record.id, reason: 'tampered-data', at: new Date(config.now()) });
+    return null;
+  }
+  let envelope: Envelope;
+  try {
+    envelope = JSON.parse(opened.plaintext) as Envelope;
+  } catch {
+    return null;
+  }
+  if (typeof envelope !== 'object' || envelope === null || typeof envelope.d !== 'object' || envelope.d === null || Array.isArray(envelope.d)) return null;
+  // A null-prototype copy: a stored "__proto__" key stays an ordinary key.
+  envelope.d = Object.assign(Object.create(null) as SessionData, envelope.d);
+  if (config.schema) {
+    const result = await config.schema['~standard'].validate(envelope.d);
+    if (result.issues) {
+      config.log({ level: 'warn', event: 'session.data.invalid', message: `stored session data failed the schema (${result.issues.length} issue(s)); dropped`, sessionId: record.id });
+      config.emit({ type: 'suspicious', sessionId: record.id, reason: 'invalid-data', at: new Date(config.now()) });
+      envelope.d = Object.create(null) as SessionData;
+    } else {
+      envelope.d = Object.assign(Object.create(null) as SessionData, result.value);
+    }
+  }
+  return envelope;
+}
+
+/**
+ * Resolves a request's session with at most one store read, and none when the
+ * cookie is absent or malformed. Any failure to match is an empty anonymous session.
+ */
+export async function loadSession<Data extends SessionData>(config: ResolvedConfig<Data>, input: SessionRequest, options: LoadOptions = {}): Promise<Session<Data>> {
+  const facts = readRequest(input, config.trustProxy);
+  // Over https only the prefixed name is read, so a sibling subdomain's cookie is ignored (RFC 6265bis §4.1.3).
+  const cookieName = facts.secure ? config.secureCookieName : facts.loopback ? config.devCookieName : null;
+  const found = cookieName === null ? null : findCookie(facts.header('cookie'), cookieName);
+  const state: SessionState<Data> = {
+    config,
+    facts,
+    cookieName,
+    hadCookie: found !== null,
+    cookieWritable: options.cookieWritable ?? true,
+    record: null,
+    secret: null,
+    viaGrace: false,
+    committedRecord: null,
+    committedSecret: null,
+    committedViaGrace: false,
+    committedData: '{}',
+    committedFingerprint: undefined,
+    data: Object.create(null) as SessionData,
+    ops: [],
+    userId: null,
+    authenticatedAt: null,
+    fingerprint: undefined,
+    deletions: [],
+    newSecret: null,
+    expiryOverride: undefined,
+    accessed: false,
+    modified: false,
+    closed: false,
+    writeCheck: 'unchecked',
+    outgoingCookie: null,
+    chain: Promise.resolve(),
+  };
+  if (found === AMBIGUOUS) {
+    config.emit({ type: 'suspicious', sessionId: null, reason: 'ambiguous-cookie', at: new Date(config.now()) });
+    return new Session(state);
+  }
+  const token = found === null ? null : parseToken(found);
+  if (token === null) return new Session(state);
+
+  const record = await storeCall('load', () => config.store.get(token.id));
+  if (record === null) return new Session(state);
+  const now = config.now();
+  if (record.expiresAt.getTime() <= now) {
+    await storeCall('delete expired', () => config.store.delete(record.id));
+    config.emit({ type: 'expired', sessionId: record.id, userId: record.userId, at: new Date(now) });
+    return new Session(state);
+  }
+  const secretHash = hashSecret(token.secret);
+  let viaGrace = false;
+  if (!hashesEqual(secretHash, record.secretHash)) {
+    const graceOk =
+      record.previousSecretHash !== null &&
+      record.previousSecretExpiresAt !== null &&
+      record.previousSecretExpiresAt.getTime() > now &&
+      hashesEqual(secretHash, record.previousSecretHash);
+    if (!graceOk) {
+      config.emit({ type: 'suspicious', sessionId: record.id, reason: 'wrong-secret', at: new Date(now) });
+      return new Session(state);
+    }
+    viaGrace = true;
+  }
+  const envelope = await openEnvelope(config, record);
+  if (envelope === null) return new Session(state);
+  if (config.verifyUser && record.userId !== null) {
+    const current = await config.verifyUser(record.userId);
+    const stored = envelope.f;
+    if (current === null || stored === undefined || !hashesEqual(hashSecret(current), hashSecret(stored))) {
+      await storeCall('delete', () => config.store.delete(record.id));
+      config.emit({ type: 'revoked', sessionId: record.id, userId: record.userId, reason: 'credentials-changed', at: new Date(now) });
+      return new Session(state);
+    }
+  }
+  state.record = state.committedRecord = record;
+  state.secret = state.committedSecret = token.secret;
+  state.viaGrace = state.committedViaGrace = viaGrace;
+  state.data = envelope.d;
+  state.committedData = JSON.stringify(envelope.d);
+  state.committedFingerprint = envelope.f;
+  state.fingerprint = envelope.f;
+  state.userId = record.userId;
+  state.authenticatedAt = record.authenticatedAt;
+  return new Session(state);
+}

@@ -1,0 +1,134 @@
+/**
+ * The request shapes tessera reads: a WHATWG `Request`, bare WHATWG `Headers`,
+ * or a Node `IncomingMessage` (or anything with its `headers`, `method` and `socket`).
+ */
+export type SessionRequest = Request | Headers | NodeRequestLike;
+
+/** The slice of Node's `IncomingMessage` that tessera reads. */
+export interface NodeRequestLike {
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly socket?: { readonly encrypted?: boolean | undefined; readonly remoteAddress?: string | undefined } | undefined;
+}
+
+/** Which proxies to believe: a hop count, or the addresses of the proxies themselves. */
+export type TrustProxy = number | readonly string[];
+
+/** What the engine needs to know about one request, read once. */
+export interface RequestFacts {
+  /** Reads one request header (lower-case name), or `null`. */
+  readonly header: (name: string) => string | null;
+  readonly method: string;
+  /** The request's own scheme, from the connection or a trusted proxy. */
+  readonly secure: boolean;
+  /** `host[:port]` as the client addressed it. */
+  readonly host: string;
+  /** `true` for `localhost`, `127.0.0.0/8` and `::1`, where plain http is accepted for development. */
+  readonly loopback: boolean;
+  /** The peer's address, or `null` when the request shape does not carry one. */
+  readonly peerAddress: string | null;
+}
+
+function isWhatwgRequest(input: Request | NodeRequestLike): input is Request {
+  return typeof (input as Request).url === 'string' && input.headers instanceof Headers;
+}
+
+function nodeHeader(headers: NodeRequestLike['headers'], name: string): string | null {
+  const value = headers[name];
+  if (value === undefined) return null;
+  return typeof value === 'string' ? value : value.join(name === 'cookie' ? '; ' : ', ');
+}
+
+/** The host name of a `host[:port]` string (brackets kept for IPv6). */
+function hostName(host: string): string {
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    return close === -1 ? host : host.slice(0, close + 1);
+  }
+  const colon = host.indexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/** `true` for the hosts where a plain-http development cookie is allowed. */
+export function isLoopbackHost(host: string): boolean {
+  const name = hostName(host).toLowerCase();
+  return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/** Reads the facts of a request; `trustedHops` is the number of proxies in front of us (already resolved). */
+export function readRequest(input: SessionRequest, trustProxy: TrustProxy): RequestFacts {
+  let header: (name: string) => string | null;
+  let method = 'POST';
+  let secure = false;
+  let host: string | null = null;
+  let peerAddress: string | null = null;
+  if (input instanceof Headers) {
+    header = (name) => input.get(name);
+  } else if (isWhatwgRequest(input)) {
+    const headers = input.headers;
+    header = (name) => headers.get(name);
+    method = input.method;
+    const url = input.url;
+    secure = url.startsWith('https:');
+    const start = url.indexOf('//') + 2;
+    const end = url.indexOf('/', start);
+    host = url.slice(start, end === -1 ? undefined : end);
+  } else {
+    const headers = input.headers;
+    header = (name) => nodeHeader(headers, name);
+    method = input.method ?? 'POST';
+    secure = input.socket?.encrypted === true;
+    peerAddress = input.socket?.remoteAddress ?? null;
+  }
+  host ??= header('host') ?? '';
+  const hops = trustedHopCount(trustProxy, peerAddress, header('x-forwarded-for'));
+  if (hops > 0) {
+    const proto = forwardedValue(header('x-forwarded-proto'), hops);
+    if (proto !== null) secure = proto.toLowerCase() === 'https';
+    const forwardedHost = forwardedValue(header('x-forwarded-host'), hops);
+    if (forwardedHost !== null) host = forwardedHost;
+  }
+  return { header, method: method.toUpperCase(), secure, host, loopback: isLoopbackHost(host), peerAddress };
+}
+
+/** How many proxies in front of us we believe, for this request. */
+function trustedHopCount(trustProxy: TrustProxy, peerAddress: string | null, forwardedFor: string | null): number {
+  if (typeof trustProxy === 'number') return trustProxy;
+  if (trustProxy.length === 0 || peerAddress === null) return 0;
+  const chain = [peerAddress, ...(forwardedFor ?? '').split(',').map((part) => part.trim()).filter(Boolean).reverse()];
+  let hops = 0;
+  while (hops < chain.length && trustProxy.includes(normaliseAddress(chain[hops] as string))) hops++;
+  return hops;
+}
+
+function normaliseAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** The value a proxy `hops` steps away recorded (the list grows to the right, one entry a proxy). */
+function forwardedValue(value: string | null, hops: number): string | null {
+  if (value === null) return null;
+  const parts = value.split(',');
+  const picked = parts[Math.max(0, parts.length - hops)]?.trim();
+  return picked ? picked : null;
+}
+
+/**
+ * The client's address: the peer itself, or, behind trusted proxies, the address
+ * the outermost trusted proxy saw. A client can prepend to `X-Forwarded-For` but
+ * cannot change what our own proxies appended, so only trusted hops are read.
+ */
+export function clientAddress(facts: RequestFacts, trustProxy: TrustProxy): string | null {
+  const forwarded = (facts.header('x-forwarded-for') ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  const hops = trustedHopCount(trustProxy, facts.peerAddress, facts.header('x-forwarded-for'));
+  if (hops === 0) return facts.peerAddress;
+  const chain = [facts.peerAddress, ...forwarded.reverse()];
+  const picked = chain[Math.min(hops, chain.length - 1)];
+  return picked ? normaliseAddress(picked) : null;
+}
+
+/** The request's own origin, `scheme://host[:port]`, lower-cased. */
+export function ownOrigin(facts: RequestFacts): string {
+  return `${facts.secure ? 'https' : 'http'}://${facts.host.toLowerCase()}`;
+}

@@ -1,0 +1,67 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_ID_LENGTH = 8;
+
+interface SealKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+/** The result of opening sealed data. */
+export interface Unsealed {
+  readonly plaintext: string;
+  /** `true` when an older secret opened it: the next write re-seals with the current one. */
+  readonly stale: boolean;
+}
+
+/**
+ * AES-256-GCM under keys derived (HKDF-SHA-256) from the configured secrets.
+ * The first secret seals, every secret opens; the associated data binds a sealed
+ * value to its purpose (a record id, a cookie name) so it cannot be moved elsewhere.
+ * Keys are derived once, at construction.
+ */
+export class Keyring {
+  readonly #keys: readonly SealKey[];
+  readonly #byId: ReadonlyMap<string, { key: SealKey; index: number }>;
+
+  constructor(secrets: readonly (string | Uint8Array)[], purpose: string) {
+    this.#keys = secrets.map((secret) => {
+      const ikm = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+      const key = Buffer.from(hkdfSync('sha256', ikm, 'tessera', `tessera/${purpose}/v1`, 32));
+      const id = createHash('sha256').update(key).update('key-id').digest('base64url').slice(0, KEY_ID_LENGTH);
+      return { id, key };
+    });
+    this.#byId = new Map(this.#keys.map((key, index) => [key.id, { key, index }]));
+  }
+
+  /** Seals `plaintext` with the current key, bound to `associatedData`. */
+  seal(plaintext: string, associatedData: string): string {
+    const current = this.#keys[0];
+    if (!current) throw new Error('Keyring has no key');
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', current.key, iv);
+    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    const body = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${current.id}.${body.toString('base64url')}`;
+  }
+
+  /** Opens a sealed value, or returns `null` when no key opens it (tampered, foreign, or from a retired secret). */
+  unseal(sealed: string, associatedData: string): Unsealed | null {
+    if (sealed.charCodeAt(KEY_ID_LENGTH) !== 46 /* . */) return null;
+    const entry = this.#byId.get(sealed.slice(0, KEY_ID_LENGTH));
+    if (!entry) return null;
+    const body = Buffer.from(sealed.slice(KEY_ID_LENGTH + 1), 'base64url');
+    if (body.length < IV_BYTES + TAG_BYTES) return null;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', entry.key.key, body.subarray(0, IV_BYTES));
+      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+      decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+      const plaintext = decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES), undefined, 'utf8') + decipher.final('utf8');
+      return { plaintext, stale: entry.index > 0 };
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { ResolvedConfig, SessionData } from './config.js';
+import type { RequestFacts } from './request.js';
+import type { SessionRecord } from './store.js';
+
+/** One recorded data change, replayed on the latest stored data when a commit meets a concurrent write. */
+export type DataOp =
+  | { readonly kind: 'set'; readonly key: string; readonly value: unknown }
+  | { readonly kind: 'delete'; readonly key: string }
+  | { readonly kind: 'clear' }
+  | { readonly kind: 'update'; readonly key: string; readonly fn: (current: unknown) => unknown };
+
+/** What the sealed payload holds besides the data. */
+export interface Envelope {
+  /** The data. */
+  d: SessionData;
+  /** The credential fingerprint given to `login()`, for `verifyUser`. */
+  f?: string;
+}
+
+/**
+ * The mutable state behind one request's {@link Session}. Internal to the core:
+ * the session methods change it, `commitSession` persists it.
+ */
+export interface SessionState<Data extends SessionData = SessionData> {
+  readonly config: ResolvedConfig<Data>;
+  readonly facts: RequestFacts;
+  /** The cookie name for this request; `null` over plain http to a non-loopback host. */
+  readonly cookieName: string | null;
+  /** The request carried a cookie of our name (valid or not). */
+  readonly hadCookie: boolean;
+  /** `false` once response headers may already be on the wire (a streamed response). */
+  cookieWritable: boolean;
+
+  /** The record as last loaded or committed; `null` when none exists for this client. */
+  record: SessionRecord | null;
+  /** The secret the client holds for `record` (from its cookie, or issued by this request). */
+  secret: string | null;
+  /** The client presented the previous secret of a rotation (grace window). */
+  viaGrace: boolean;
+  /** The record, secret and data as last loaded or committed: the rollback point. */
+  committedRecord: SessionRecord | null;
+  committedSecret: string | null;
+  committedViaGrace: boolean;
+  committedData: string;
+  committedFingerprint: string | undefined;
+
+  data: SessionData;
+  ops: DataOp[];
+  userId: string | null;
+  authenticatedAt: Date | null;
+  fingerprint: string | undefined;
+  /** Records to delete at the next commit (flush, logout, a different user's login). */
+  deletions: { id: string; reason: 'logout' | 'flush' | 'user-changed' }[];
+  /** A new secret is due: for a sign-in or a rotation. */
+  newSecret: 'login' | 'rotate' | null;
+  /** An earlier absolute deadline asked for by `setExpiry()`; `null` for the default. */
+  expiryOverride: Date | null | undefined;
+
+  accessed: boolean;
+  modified: boolean;
+  closed: boolean;
+  /** Set when the request passed (or failed) the CSRF rule at its first write. */
+  writeCheck: 'unchecked' | 'ok';
+  /** A `Set-Cookie` decided by the last commit and not yet written to a response. */
+  outgoingCookie: string | null;
+  /** Commits of one request run one at a time. */
+  chain: Promise<void>;
+}

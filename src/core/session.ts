@@ -1,0 +1,314 @@
+import type { SessionData } from './config.js';
+import { csrfVerdict } from './csrf.js';
+import { SessionError } from './errors.js';
+import type { DataOp, SessionState } from './session-state.js';
+
+const STATES = new WeakMap<Session<SessionData>, SessionState>();
+
+/** The internal state of a session; for the core's own commit path only. */
+export function stateOf<Data extends SessionData>(session: Session<Data>): SessionState<Data> {
+  const state = STATES.get(session as Session<SessionData>);
+  if (!state) throw new TypeError('Not a session created by createSessions().load()');
+  return state as SessionState<Data>;
+}
+
+/** What a client may see of a session: never a token, secret or hash. */
+export interface SessionInfo {
+  /** The public session handle, or `null` before the session is first stored. */
+  readonly id: string | null;
+  readonly userId: string | null;
+  readonly authenticatedAt: Date | null;
+  /** When the session ends if unused (the earlier of the idle and absolute deadlines). */
+  readonly expiresAt: Date | null;
+}
+
+/** Options of {@link Session.login}. */
+export interface LoginOptions {
+  /**
+   * A fingerprint of the user's current credentials (e.g. an HMAC of the password hash),
+   * checked against `verifyUser` on later loads: Django's session auth hash.
+   */
+  readonly fingerprint?: string;
+}
+
+/**
+ * One request's session: synchronous data methods over data loaded once, and the
+ * lifecycle operations of Django's sessions. Changes are persisted by
+ * `sessions.commit()` (adapters do it for you); a change that no commit can persist
+ * throws where it is made.
+ *
+ * Values are JSON. `get()` returns the stored value itself: change a nested value
+ * through `set()` or `update()`, or the change is not seen (as in Django).
+ *
+ * @example
+ * ```ts
+ * const session = await sessions.load(request);
+ * session.update('cart', (cart: string[] = []) => [...cart, 'apple']);
+ * session.login('user-42'); // new secret, anonymous cart kept
+ * await sessions.commit(session, response.headers);
+ * ```
+ */
+export class Session<Data extends SessionData = SessionData> {
+  /** @internal Created by `sessions.load()` only. */
+  constructor(state: SessionState<Data>) {
+    STATES.set(this as Session<SessionData>, state as unknown as SessionState);
+  }
+
+  /** The public session handle (safe to show and to revoke by), `null` until first stored. */
+  get id(): string | null {
+    return stateOf(this).record?.id ?? null;
+  }
+
+  /** The signed-in user, or `null`. */
+  get userId(): string | null {
+    return stateOf(this).userId;
+  }
+
+  get authenticatedAt(): Date | null {
+    return stateOf(this).authenticatedAt;
+  }
+
+  /** When the session ends if unused, or `null` when it is not stored. */
+  get expiresAt(): Date | null {
+    return stateOf(this).record?.expiresAt ?? null;
+  }
+
+  get createdAt(): Date | null {
+    return stateOf(this).record?.createdAt ?? null;
+  }
+
+  /** `true` when the request presented a secret superseded by a rotation (it may use data, not rotate or sign in). */
+  get isGrace(): boolean {
+    return stateOf(this).viaGrace;
+  }
+
+  /** Django's `accessed`: data was read or written. */
+  get accessed(): boolean {
+    return stateOf(this).accessed;
+  }
+
+  /** Django's `modified`: something changed that the next commit persists. */
+  get modified(): boolean {
+    return stateOf(this).modified;
+  }
+
+  /** No data, no user. An empty new session is never stored. */
+  get isEmpty(): boolean {
+    const state = stateOf(this);
+    return state.userId === null && isEmptyObject(state.data);
+  }
+
+  /** The fields a client may see. */
+  info(): SessionInfo {
+    const state = stateOf(this);
+    return { id: state.record?.id ?? null, userId: state.userId, authenticatedAt: state.authenticatedAt, expiresAt: state.record?.expiresAt ?? null };
+  }
+
+  get<K extends keyof Data & string>(key: K): Data[K] | undefined {
+    const state = stateOf(this);
+    state.accessed = true;
+    return state.data[key] as Data[K] | undefined;
+  }
+
+  has(key: keyof Data & string): boolean {
+    const state = stateOf(this);
+    state.accessed = true;
+    return Object.hasOwn(state.data, key);
+  }
+
+  keys(): (keyof Data & string)[] {
+    const state = stateOf(this);
+    state.accessed = true;
+    return Object.keys(state.data) as (keyof Data & string)[];
+  }
+
+  set<K extends keyof Data & string>(key: K, value: Data[K]): void {
+    if (value === undefined) {
+      this.delete(key);
+      return;
+    }
+    this.#record({ kind: 'set', key, value: toJson(value, key) });
+  }
+
+  /** Removes a key; returns whether it was there. Removing a missing key changes nothing. */
+  delete(key: keyof Data & string): boolean {
+    const state = stateOf(this);
+    state.accessed = true;
+    if (!Object.hasOwn(state.data, key)) return false;
+    this.#record({ kind: 'delete', key });
+    return true;
+  }
+
+  /** Removes every key (the user stays signed in: use `logout()` to end the session). */
+  clear(): void {
+    const state = stateOf(this);
+    state.accessed = true;
+    if (isEmptyObject(state.data)) return;
+    this.#record({ kind: 'clear' });
+  }
+
+  /**
+   * A functional update: `fn` gets the current value and returns the next one. If another
+   * request changed the session meanwhile, the commit runs `fn` again on the stored value,
+   * so concurrent appends to one key all persist. `fn` must be pure.
+   */
+  update<K extends keyof Data & string>(key: K, fn: (current: Data[K] | undefined) => Data[K]): Data[K] {
+    this.#record({ kind: 'update', key, fn: fn as (current: unknown) => unknown });
+    return stateOf(this).data[key] as Data[K];
+  }
+
+  /**
+   * Signs a user in (Django's `login()`): a new secret always (session fixation defence,
+   * OWASP ASVS 5.0 V7.2.4); an anonymous session keeps its data, a different user's
+   * session is flushed first; records the user and `authenticatedAt`, and restarts the
+   * absolute timeout.
+   */
+  login(userId: string, options: LoginOptions = {}): void {
+    if (typeof userId !== 'string' || userId.length === 0) throw new TypeError('login(userId): userId must be a non-empty string');
+    const state = stateOf(this);
+    this.#assertWritable(true, 'login');
+    if (state.viaGrace) throw graceError('sign in');
+    if (state.userId !== null && state.userId !== userId) this.#flush('user-changed');
+    state.accessed = true;
+    state.modified = true;
+    state.userId = userId;
+    state.authenticatedAt = new Date(state.config.now());
+    state.fingerprint = options.fingerprint;
+    state.expiryOverride = undefined;
+    if (state.record !== null) state.newSecret = 'login';
+  }
+
+  /** Ends the session: the record is deleted and the cookie cleared (Django's `logout()`). */
+  logout(): void {
+    this.#assertWritable(false, 'logout');
+    this.#flush('logout');
+  }
+
+  /** Deletes the record and empties the session; a later change starts a new one. */
+  flush(): void {
+    this.#assertWritable(false, 'flush');
+    this.#flush('flush');
+  }
+
+  /**
+   * Issues a new secret for the same session and data (Django's `cycle_key()`); the
+   * previous secret keeps working for `rotationGrace`, without the right to rotate again.
+   */
+  rotate(): void {
+    const state = stateOf(this);
+    if (state.record === null) return; // nothing issued yet: the first cookie will be fresh anyway
+    this.#assertWritable(true, 'rotate');
+    if (state.viaGrace) throw graceError('rotate');
+    state.accessed = true;
+    state.modified = true;
+    if (state.newSecret === null) state.newSecret = 'rotate';
+  }
+
+  /**
+   * Ends the session earlier than the configured absolute timeout (for "remember me" off),
+   * or restores the default with `null`. It can never extend a session.
+   */
+  setExpiry(expiresAt: Date | null): void {
+    const state = stateOf(this);
+    this.#assertWritable(true, 'setExpiry');
+    state.accessed = true;
+    state.modified = true;
+    state.expiryOverride = expiresAt;
+  }
+
+  #flush(reason: 'logout' | 'flush' | 'user-changed'): void {
+    const state = stateOf(this);
+    state.accessed = true;
+    if (state.record !== null) {
+      state.deletions.push({ id: state.record.id, reason });
+      state.modified = true;
+    }
+    state.record = null;
+    state.secret = null;
+    state.viaGrace = false;
+    state.data = Object.create(null) as SessionData;
+    state.ops = [];
+    state.userId = null;
+    state.authenticatedAt = null;
+    state.fingerprint = undefined;
+    state.newSecret = null;
+    state.expiryOverride = undefined;
+  }
+
+  #record(op: DataOp): void {
+    const state = stateOf(this);
+    this.#assertWritable(state.record === null, 'a data change');
+    state.accessed = true;
+    applyOp(state.data, op);
+    state.ops.push(op);
+    state.modified = true;
+  }
+
+  /**
+   * Throws where a change is made if no commit could persist it (DESIGN.md §3): a closed
+   * session, a safe-method request, a request failing the CSRF rule, or a change that
+   * needs a new cookie when none can be sent.
+   */
+  #assertWritable(needsCookie: boolean, what: string): void {
+    const state = stateOf(this);
+    if (state.closed) throw new SessionError('SESSION_CLOSED', `${what} after the session was closed: the response has been decided, so the change could not be saved`);
+    if (state.writeCheck === 'unchecked') {
+      const method = state.facts.method;
+      if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
+        throw new SessionError('SESSION_CLOSED', `${what} in a ${method} request: sessions are read-only in safe-method requests (use a mutation)`);
+      }
+      const verdict = csrfVerdict(state.facts, state.config.csrf);
+      if (verdict !== null) throw new SessionError('CSRF_REJECTED', `request refused by the CSRF rule (${verdict})`);
+      state.writeCheck = 'ok';
+    }
+    if (needsCookie) {
+      if (state.cookieName === null) {
+        throw new SessionError(
+          'INSECURE_TRANSPORT',
+          `${what} needs a session cookie, but the request came over plain http to a non-loopback host; serve https, or set trustProxy if a TLS proxy is in front`,
+        );
+      }
+      if (!state.cookieWritable) {
+        throw new SessionError('SESSION_CLOSED', `${what} needs a new cookie, but response headers may already be sent (streamed response); use a non-streaming link for this call`);
+      }
+    }
+  }
+}
+
+function graceError(what: string): SessionError {
+  return new SessionError('SESSION_INTERRUPTED', `cannot ${what} with a session secret that a rotation has replaced`);
+}
+
+/** Applies one data op in place. */
+export function applyOp(data: SessionData, op: DataOp): void {
+  switch (op.kind) {
+    case 'set':
+      data[op.key] = op.value;
+      return;
+    case 'delete':
+      delete data[op.key];
+      return;
+    case 'clear':
+      for (const key of Object.keys(data)) delete data[key];
+      return;
+    case 'update': {
+      const next = toJson(op.fn(data[op.key]), op.key);
+      if (next === undefined) delete data[op.key];
+      else data[op.key] = next;
+      return;
+    }
+  }
+}
+
+/** Session values are JSON: a value that does not survive a JSON round trip is refused where it is set. */
+function toJson(value: unknown, key: string): unknown {
+  if (value === undefined) return undefined;
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`session value for "${key}" is not JSON-serialisable`);
+  return JSON.parse(json) as unknown;
+}
+
+function isEmptyObject(data: SessionData): boolean {
+  for (const key in data) if (Object.hasOwn(data, key)) return false;
+  return true;
+}

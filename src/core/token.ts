@@ -1,0 +1,52 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 16 random bytes (128 bits) as base64url: the public handle. ASVS 5.0 V7.2.3 asks for ≥ 64 bits of entropy. */
+const ID_BYTES = 16;
+/** 32 random bytes (256 bits) as base64url: the secret half, stored only as its SHA-256. */
+const SECRET_BYTES = 32;
+const ID_LENGTH = 22;
+const SECRET_LENGTH = 43;
+/** Length of a token `<id>.<secret>`: anything else is malformed without further work. */
+export const TOKEN_LENGTH = ID_LENGTH + 1 + SECRET_LENGTH;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
+
+/** A token split into its two halves. */
+export interface ParsedToken {
+  readonly id: string;
+  readonly secret: string;
+}
+
+/** A fresh random session id (the public, non-secret handle). */
+export function generateId(): string {
+  return randomBytes(ID_BYTES).toString('base64url');
+}
+
+/** A fresh random secret. */
+export function generateSecret(): string {
+  return randomBytes(SECRET_BYTES).toString('base64url');
+}
+
+/** The cookie value for an id and a secret. */
+export function formatToken(id: string, secret: string): string {
+  return `${id}.${secret}`;
+}
+
+/**
+ * Splits a cookie value into id and secret, or returns `null` for anything that
+ * is not exactly the shape we issue (so malformed values never reach the store).
+ */
+export function parseToken(value: string): ParsedToken | null {
+  if (value.length !== TOKEN_LENGTH || !TOKEN_PATTERN.test(value)) return null;
+  return { id: value.slice(0, ID_LENGTH), secret: value.slice(ID_LENGTH + 1) };
+}
+
+/** base64url SHA-256 of a secret: what the store keeps instead of the secret. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
+}
+
+/** Constant-time equality of two secret hashes (OWASP: compare tokens in constant time). */
+export function hashesEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1'));
+}

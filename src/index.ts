@@ -1,0 +1,14 @@
+export { createSessions } from './core/sessions.js';
+export type { HeaderTarget, NodeResponseLike, Sessions, SessionSummary } from './core/sessions.js';
+export { Session } from './core/session.js';
+export type { LoginOptions, SessionInfo } from './core/session.js';
+export { SessionError, sessionErrorStatus } from './core/errors.js';
+export type { SessionErrorCode } from './core/errors.js';
+export { profiles } from './core/config.js';
+export type { SessionData, SessionLogEntry, SessionsConfig } from './core/config.js';
+export type { Duration } from './core/duration.js';
+export type { SessionEvent } from './core/events.js';
+export type { LoadOptions } from './core/load.js';
+export type { NodeRequestLike, SessionRequest, TrustProxy } from './core/request.js';
+export type { SessionRecord, SessionTouch, Store } from './core/store.js';
+export { memoryStore } from './stores/memory/index.js';
