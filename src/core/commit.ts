@@ -9,7 +9,7 @@ import type { SessionRecord } from './store.js';
 import { formatToken, generateId, generateSecret, hashesEqual, hashSecret } from './token.js';
 
 /** How often a commit re-reads and re-applies after losing a compare-and-swap race. */
-const MAX_CAS_ATTEMPTS = 8;
+const MAX_CAS_ATTEMPTS = 64;
 const MAX_CREATE_ATTEMPTS = 3;
 const MAX_USER_AGENT_LENGTH = 512;
 

@@ -71,9 +71,12 @@ export function lastWriterWinsStore(inner: Store): Store {
   return {
     ...inner,
     async update(record: SessionRecord): Promise<boolean> {
-      const current = await inner.get(record.id);
-      if (!current) return false;
-      return inner.update(record, current.version);
+      // Overwrite whatever is stored now, whatever version this write was based on.
+      for (;;) {
+        const current = await inner.get(record.id);
+        if (!current) return false;
+        if (await inner.update({ ...record, version: current.version + 1 }, current.version)) return true;
+      }
     },
   };
 }
