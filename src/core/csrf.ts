@@ -23,6 +23,17 @@ export function normaliseOrigin(origin: string): string {
 }
 
 /**
+ * Whether the request carries an `Origin` that is its own or a listed one; `false` without
+ * an `Origin`. The test a CORS policy needs before it grants credentialed access.
+ */
+export function originAllowed(facts: RequestFacts, policy: CsrfPolicy): boolean {
+  const origin = facts.header('origin');
+  if (origin === null) return false;
+  const normalised = normaliseOrigin(origin);
+  return normalised === normaliseOrigin(ownOrigin(facts)) || policy.allowedOrigins.has(normalised);
+}
+
+/**
  * The CSRF rule of DESIGN.md §4, shared by every adapter (OWASP CSRF cheat sheet:
  * Fetch Metadata first, then Origin verification, then the simple-request rule).
  *

@@ -1,6 +1,6 @@
 import { commitSession, rollback } from './commit.js';
 import { resolveConfig, type ResolvedConfig, type SessionData, type SessionsConfig } from './config.js';
-import { csrfVerdict } from './csrf.js';
+import { csrfVerdict, originAllowed } from './csrf.js';
 import { SessionError } from './errors.js';
 import { loadSession, storeCall, type LoadOptions } from './load.js';
 import { readRequest, type SessionRequest } from './request.js';
@@ -53,6 +53,11 @@ export interface Sessions<Data extends SessionData = SessionData> {
   lockCookie(session: Session<Data>): void;
   /** Throws `CSRF_REJECTED` unless the request passes the CSRF rule of DESIGN.md §4. */
   assertSameOrigin(request: SessionRequest): void;
+  /**
+   * Whether the request's `Origin` is its own or one of `allowedOrigins` (`false` without an
+   * `Origin`): adapters grant credentialed CORS only when this holds.
+   */
+  isAllowedOrigin(request: SessionRequest): boolean;
   /** The user's live sessions, newest activity first. */
   listSessions(userId: string): Promise<SessionSummary[]>;
   /** Ends one session by its public id; resolves whether it existed. */
@@ -170,6 +175,10 @@ export function createSessions<Data extends SessionData = SessionData>(config: S
     assertSameOrigin(request: SessionRequest): void {
       const verdict = csrfVerdict(readRequest(request, resolved.trustProxy), resolved.csrf);
       if (verdict !== null) throw new SessionError('CSRF_REJECTED', `request refused by the CSRF rule (${verdict})`);
+    },
+
+    isAllowedOrigin(request: SessionRequest): boolean {
+      return originAllowed(readRequest(request, resolved.trustProxy), resolved.csrf);
     },
 
     async listSessions(userId: string): Promise<SessionSummary[]> {
