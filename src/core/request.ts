@@ -30,8 +30,18 @@ export interface RequestFacts {
   readonly peerAddress: string | null;
 }
 
+/**
+ * WHATWG `Headers` by shape, not by class: servers on Node often hand us a ponyfill
+ * (`@whatwg-node/fetch` under GraphQL Yoga) or another realm's `Headers`, which
+ * `instanceof Headers` would misread as a Node header object (no cookie, no content type).
+ */
+export function isHeadersLike(value: unknown): value is Headers {
+  const candidate = value as Partial<Headers> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.get === 'function' && typeof candidate.has === 'function';
+}
+
 function isWhatwgRequest(input: Request | NodeRequestLike): input is Request {
-  return typeof (input as Request).url === 'string' && input.headers instanceof Headers;
+  return typeof (input as Request).url === 'string' && isHeadersLike(input.headers);
 }
 
 function nodeHeader(headers: NodeRequestLike['headers'], name: string): string | null {
@@ -63,7 +73,7 @@ export function readRequest(input: SessionRequest, trustProxy: TrustProxy): Requ
   let secure = false;
   let host: string | null = null;
   let peerAddress: string | null = null;
-  if (input instanceof Headers) {
+  if (isHeadersLike(input)) {
     header = (name) => input.get(name);
   } else if (isWhatwgRequest(input)) {
     const headers = input.headers;

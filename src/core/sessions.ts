@@ -3,7 +3,7 @@ import { resolveConfig, type ResolvedConfig, type SessionData, type SessionsConf
 import { csrfVerdict, originAllowed } from './csrf.js';
 import { SessionError } from './errors.js';
 import { loadSession, storeCall, type LoadOptions } from './load.js';
-import { readRequest, type SessionRequest } from './request.js';
+import { isHeadersLike, readRequest, type SessionRequest } from './request.js';
 import { stateOf, type Session } from './session.js';
 import type { SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
@@ -83,16 +83,16 @@ function summarise(record: SessionRecord): SessionSummary {
 
 /** Appends `value` to a comma-list header unless it is already there. */
 function mergeListHeader(target: HeaderTarget, name: string, value: string): void {
-  const current = target instanceof Headers ? target.get(name) : target.getHeader(name);
+  const current = isHeadersLike(target) ? target.get(name) : target.getHeader(name);
   const text = current === undefined || current === null ? '' : Array.isArray(current) ? current.join(', ') : String(current);
   if (text.split(',').some((part) => part.trim().toLowerCase() === value.toLowerCase() || part.trim() === '*')) return;
   const next = text === '' ? value : `${text}, ${value}`;
-  if (target instanceof Headers) target.set(name, next);
+  if (isHeadersLike(target)) target.set(name, next);
   else target.setHeader(name, next);
 }
 
 function appendSetCookie(target: HeaderTarget, cookie: string): void {
-  if (target instanceof Headers) {
+  if (isHeadersLike(target)) {
     target.append('set-cookie', cookie);
     return;
   }
@@ -111,7 +111,7 @@ function writeDecidedHeaders(state: SessionState, target: HeaderTarget): void {
   // and one that carries a session must never sit in a shared cache.
   if (state.accessed || cookie !== null || state.record !== null) mergeListHeader(target, 'vary', 'Cookie');
   if (cookie !== null || state.record !== null || state.hadCookie) {
-    if (target instanceof Headers) target.set('cache-control', 'no-store');
+    if (isHeadersLike(target)) target.set('cache-control', 'no-store');
     else target.setHeader('cache-control', 'no-store');
   }
 }
