@@ -3,7 +3,7 @@ import { AMBIGUOUS, findCookie } from './cookie.js';
 import { SessionError } from './errors.js';
 import { readRequest, type SessionRequest } from './request.js';
 import { Session } from './session.js';
-import type { Envelope, SessionState } from './session-state.js';
+import { newSessionState, type Envelope } from './session-state.js';
 import type { SessionRecord } from './store.js';
 import { hashesEqual, hashSecret, parseToken } from './token.js';
 
@@ -65,35 +65,7 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   // Over https only the prefixed name is read, so a sibling subdomain's cookie is ignored (RFC 6265bis §4.1.3).
   const cookieName = facts.secure ? config.secureCookieName : facts.loopback ? config.devCookieName : null;
   const found = cookieName === null ? null : findCookie(facts.header('cookie'), cookieName);
-  const state: SessionState<Data> = {
-    config,
-    facts,
-    cookieName,
-    hadCookie: found !== null,
-    cookieWritable: options.cookieWritable ?? true,
-    record: null,
-    secret: null,
-    viaGrace: false,
-    committedRecord: null,
-    committedSecret: null,
-    committedViaGrace: false,
-    committedData: '{}',
-    committedFingerprint: undefined,
-    data: Object.create(null) as SessionData,
-    ops: [],
-    userId: null,
-    authenticatedAt: null,
-    fingerprint: undefined,
-    deletions: [],
-    newSecret: null,
-    expiryOverride: undefined,
-    accessed: false,
-    modified: false,
-    closed: false,
-    writeCheck: 'unchecked',
-    outgoingCookie: null,
-    chain: Promise.resolve(),
-  };
+  const state = newSessionState(config, facts, cookieName, found !== null, options);
   if (found === AMBIGUOUS) {
     config.emit({ type: 'suspicious', sessionId: null, reason: 'ambiguous-cookie', at: new Date(config.now()) });
     return new Session(state);

@@ -66,3 +66,42 @@ export interface SessionState<Data extends SessionData = SessionData> {
   /** Commits of one request run one at a time. */
   chain: Promise<void>;
 }
+
+/** The state of a session that has loaded nothing yet: anonymous, empty, unchanged. */
+export function newSessionState<Data extends SessionData>(
+  config: ResolvedConfig<Data>,
+  facts: RequestFacts,
+  cookieName: string | null,
+  hadCookie: boolean,
+  options: { readonly cookieWritable?: boolean },
+): SessionState<Data> {
+  return {
+    config,
+    facts,
+    cookieName,
+    hadCookie,
+    cookieWritable: options.cookieWritable ?? true,
+    record: null,
+    secret: null,
+    viaGrace: false,
+    committedRecord: null,
+    committedSecret: null,
+    committedViaGrace: false,
+    committedData: '{}',
+    committedFingerprint: undefined,
+    data: Object.create(null) as SessionData,
+    ops: [],
+    userId: null,
+    authenticatedAt: null,
+    fingerprint: undefined,
+    deletions: [],
+    newSecret: null,
+    expiryOverride: undefined,
+    accessed: false,
+    modified: false,
+    closed: false,
+    writeCheck: 'unchecked',
+    outgoingCookie: null,
+    chain: Promise.resolve(),
+  };
+}
