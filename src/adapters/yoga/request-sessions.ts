@@ -1,0 +1,82 @@
+import type { Session, SessionData, Sessions } from '../../index.js';
+
+/** One HTTP request's session, shared by every operation Yoga runs for it. */
+interface RequestSession<Data extends SessionData> {
+  loading: Promise<Session<Data>> | null;
+  session: Session<Data> | null;
+  /** The response has been built: a session loaded from now on is born closed. */
+  responded: boolean;
+  /** The tail of the request's mutations, which run one at a time. */
+  queue: Promise<void>;
+}
+
+/**
+ * Per-request session cache. Yoga builds a context per operation (batching runs each
+ * operation on `Object.create(serverContext)`), but all operations share the `Request`,
+ * so the cache is keyed by it; a `WeakMap` lets a finished request go without clean-up.
+ */
+export class RequestSessions<Data extends SessionData> {
+  readonly #sessions: Sessions<Data>;
+  readonly #byRequest = new WeakMap<Request, RequestSession<Data>>();
+
+  constructor(sessions: Sessions<Data>) {
+    this.#sessions = sessions;
+  }
+
+  /** Loads the request's session once; later calls share the same promise. */
+  load(request: Request): Promise<Session<Data>> {
+    const entry = this.#entry(request);
+    entry.loading ??= this.#sessions.load(request).then((session) => {
+      entry.session = session;
+      if (entry.responded) this.#sessions.close(session);
+      return session;
+    });
+    return entry.loading;
+  }
+
+  /** The session if one was loaded (or is loading) for this request; never starts a load. */
+  async loaded(request: Request): Promise<Session<Data> | null> {
+    const entry = this.#byRequest.get(request);
+    if (!entry?.loading) return null;
+    // A failed load already surfaced in the resolver that asked; there is nothing to commit.
+    return entry.loading.catch(() => null);
+  }
+
+  /**
+   * Waits until the request's earlier mutations have settled and returns the release
+   * (safe to call twice). Batched mutations share one session: run together, a failed
+   * one's `discard()` would also roll back a sibling's changes before they were committed.
+   */
+  async exclusive(request: Request): Promise<() => void> {
+    const entry = this.#entry(request);
+    const previous = entry.queue;
+    let release: () => void = () => {};
+    entry.queue = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    return release;
+  }
+
+  /**
+   * Attaches the headers earlier commits decided and closes the session: the response
+   * is built, so a later change could not be sent and must throw where it is made.
+   */
+  respond(request: Request, headers: Headers): void {
+    const entry = this.#byRequest.get(request);
+    if (!entry) return;
+    entry.responded = true;
+    if (entry.session === null) return;
+    this.#sessions.writeHeaders(entry.session, headers);
+    this.#sessions.close(entry.session);
+  }
+
+  #entry(request: Request): RequestSession<Data> {
+    let entry = this.#byRequest.get(request);
+    if (!entry) {
+      entry = { loading: null, session: null, responded: false, queue: Promise.resolve() };
+      this.#byRequest.set(request, entry);
+    }
+    return entry;
+  }
+}
