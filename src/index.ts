@@ -1,5 +1,5 @@
 export { createSessions } from './core/sessions.js';
-export type { HeaderTarget, NodeResponseLike, Sessions, SessionSummary } from './core/sessions.js';
+export type { HeaderTarget, NodeResponseLike, SessionManager, Sessions, SessionSummary } from './core/sessions.js';
 export { Session } from './core/session.js';
 export type { LoginOptions, SessionInfo } from './core/session.js';
 export { SessionError, sessionErrorStatus } from './core/errors.js';

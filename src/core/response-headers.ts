@@ -1,0 +1,47 @@
+import { isHeadersLike } from './request.js';
+import type { SessionState } from './session-state.js';
+
+/** Where `commit()` writes response headers: WHATWG `Headers`, or a Node `ServerResponse` (Express, Fastify's `reply.raw`). */
+export type HeaderTarget = Headers | NodeResponseLike;
+
+/** The slice of Node's `ServerResponse` that tessera writes to. */
+export interface NodeResponseLike {
+  getHeader(name: string): number | string | readonly string[] | undefined;
+  setHeader(name: string, value: number | string | readonly string[]): unknown;
+}
+
+/** Appends `value` to a comma-list header unless it is already there. */
+function mergeListHeader(target: HeaderTarget, name: string, value: string): void {
+  const current = isHeadersLike(target) ? target.get(name) : target.getHeader(name);
+  const text = current === undefined || current === null ? '' : Array.isArray(current) ? current.join(', ') : String(current);
+  if (text.split(',').some((part) => part.trim().toLowerCase() === value.toLowerCase() || part.trim() === '*')) return;
+  const next = text === '' ? value : `${text}, ${value}`;
+  if (isHeadersLike(target)) target.set(name, next);
+  else target.setHeader(name, next);
+}
+
+function appendSetCookie(target: HeaderTarget, cookie: string): void {
+  if (isHeadersLike(target)) {
+    target.append('set-cookie', cookie);
+    return;
+  }
+  const current = target.getHeader('set-cookie');
+  const list = current === undefined ? [] : Array.isArray(current) ? [...(current as string[])] : [String(current)];
+  target.setHeader('set-cookie', [...list, cookie]);
+}
+
+export function writeDecidedHeaders(state: SessionState, target: HeaderTarget): void {
+  const cookie = state.outgoingCookie;
+  if (cookie !== null) {
+    appendSetCookie(target, cookie);
+    state.outgoingCookie = null;
+  }
+  // Django CVE-2026-35192 / CVE-2014-0473: a response that depends on the cookie must say so,
+  // and one that carries a session must never sit in a shared cache.
+  if (state.accessed || cookie !== null || state.record !== null) mergeListHeader(target, 'vary', 'Cookie');
+  if (cookie !== null || state.record !== null || state.hadCookie) {
+    if (isHeadersLike(target)) target.set('cache-control', 'no-store');
+    else target.setHeader('cache-control', 'no-store');
+  }
+}
+
