@@ -59,9 +59,11 @@ export class Session<Data extends SessionData = SessionData> {
     return stateOf(this).record?.id ?? null;
   }
 
-  /** The signed-in user, or `null`. */
+  /** The signed-in user, or `null`. Reading it marks the session accessed: the answer depends on the cookie. */
   get userId(): string | null {
-    return stateOf(this).userId;
+    const state = stateOf(this);
+    state.accessed = true;
+    return state.userId;
   }
 
   get authenticatedAt(): Date | null {
@@ -95,12 +97,14 @@ export class Session<Data extends SessionData = SessionData> {
   /** No data, no user. An empty new session is never stored. */
   get isEmpty(): boolean {
     const state = stateOf(this);
+    state.accessed = true;
     return state.userId === null && isEmptyObject(state.data);
   }
 
-  /** The fields a client may see. */
+  /** The fields a client may see. Marks the session accessed, so the response gets `Vary: Cookie`. */
   info(): SessionInfo {
     const state = stateOf(this);
+    state.accessed = true;
     return { id: state.record?.id ?? null, userId: state.userId, authenticatedAt: state.authenticatedAt, expiresAt: state.record?.expiresAt ?? null };
   }
 
