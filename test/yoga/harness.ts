@@ -1,0 +1,182 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSchema, createYoga, type YogaServerOptions } from 'graphql-yoga';
+import { CookieJar } from 'tough-cookie';
+import { createSessions, memoryStore, type Sessions, type SessionsConfig, type Store } from '../../src/index.js';
+import { createSessionResolvers, sessionTypeDefs, useSessions, type SessionContext } from '../../src/adapters/yoga/index.js';
+
+export const SECRET = 'yoga-test-secret-that-is-at-least-32-bytes!';
+
+export type AppData = { cart: string[]; [key: string]: unknown };
+
+/** A manual clock, moved by tests: they never sleep. */
+export function manualClock(start = Date.UTC(2026, 0, 1)): { now: () => Date; advance(seconds: number): void } {
+  let current = start;
+  return {
+    now: () => new Date(current),
+    advance(seconds: number) {
+      current += seconds * 1000;
+    },
+  };
+}
+
+/** The app's own schema, merged with the session schema as an app would. */
+const appTypeDefs = /* GraphQL */ `
+  type Query {
+    cart: [String!]!
+    keys: [String!]!
+    hello: String!
+  }
+  type Mutation {
+    addToCart(item: String!): [String!]!
+    setKey(key: String!, value: String!): Boolean!
+    boom: Boolean!
+    ping: Boolean!
+  }
+`;
+
+type Ctx = SessionContext<AppData>;
+
+const appResolvers = {
+  Query: {
+    cart: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.session()).get('cart') ?? [],
+    keys: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.session()).keys(),
+    hello: () => 'world',
+  },
+  Mutation: {
+    addToCart: async (_: unknown, args: { item: string }, ctx: Ctx) => (await ctx.session()).update('cart', (cart = []) => [...cart, args.item]),
+    setKey: async (_: unknown, args: { key: string; value: string }, ctx: Ctx) => {
+      (await ctx.session()).set(args.key, args.value);
+      return true;
+    },
+    /** Writes, then fails: its change must be discarded. */
+    boom: async (_: unknown, __: unknown, ctx: Ctx) => {
+      (await ctx.session()).set('boom', 'should not persist');
+      throw new Error('kaboom');
+    },
+    /** An app mutation that never touches the session: the CSRF rule still applies. */
+    ping: () => true,
+  },
+};
+
+export const USERS: Readonly<Record<string, { password: string; id: string }>> = {
+  alice: { password: 'correct horse', id: 'user-alice' },
+  bob: { password: 'battery staple', id: 'user-bob' },
+};
+
+export interface TestServer {
+  readonly url: string;
+  readonly origin: string;
+  readonly sessions: Sessions<AppData>;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly store?: Store;
+  readonly config?: Partial<SessionsConfig<AppData>>;
+  readonly yoga?: Partial<Pick<YogaServerOptions<object, object>, 'cors' | 'batching'>>;
+}
+
+/** Yoga on node:http on 127.0.0.1 (plain http to a loopback host: the development cookie). */
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const sessions = createSessions<AppData>({ store: options.store ?? memoryStore(), secrets: [SECRET], ...options.config });
+  const sessionResolvers = createSessionResolvers<AppData>({
+    authenticate: ({ username, password }) => {
+      const user = USERS[username];
+      return user && user.password === password ? { id: user.id } : null;
+    },
+  });
+  const yoga = createYoga<object, Ctx>({
+    schema: createSchema<Ctx>({ typeDefs: [sessionTypeDefs, appTypeDefs], resolvers: [sessionResolvers, appResolvers] }),
+    batching: true,
+    logging: false,
+    plugins: [useSessions(sessions)],
+    ...options.yoga,
+  });
+  const server: Server = createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/graphql`,
+    origin,
+    sessions,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+export interface GraphQLResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only: bodies are inspected ad hoc
+  readonly body: any;
+}
+
+/**
+ * A browser stand-in: a cookie jar that follows RFC 6265 (tough-cookie) and, by default,
+ * the headers a same-origin page's `fetch` sends (Origin, Sec-Fetch-Site, JSON body).
+ */
+export class Browser {
+  readonly jar = new CookieJar();
+  constructor(readonly server: TestServer) {}
+
+  async request(body: unknown, init: { headers?: Record<string, string>; method?: string; rawBody?: BodyInit; url?: string } = {}): Promise<GraphQLResponse> {
+    const url = init.url ?? this.server.url;
+    const cookie = await this.jar.getCookieString(url);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      origin: this.server.origin,
+      'sec-fetch-site': 'same-origin',
+      'user-agent': 'TestBrowser/1.0',
+      ...(cookie ? { cookie } : {}),
+      ...init.headers,
+    };
+    for (const [name, value] of Object.entries(headers)) if (value === '') delete headers[name];
+    const method = init.method ?? 'POST';
+    const response = await fetch(url, {
+      method,
+      headers,
+      ...(method === 'GET' ? {} : { body: init.rawBody ?? JSON.stringify(body) }),
+    });
+    for (const setCookie of response.headers.getSetCookie()) await this.jar.setCookie(setCookie, url);
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    return { status: response.status, headers: response.headers, text, body: parsed };
+  }
+
+  gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse> {
+    return this.request({ query, ...(variables ? { variables } : {}) }, headers ? { headers } : {});
+  }
+
+  /** The session cookie's value in the jar, or null. */
+  async token(): Promise<string | null> {
+    const cookies = await this.jar.getCookies(this.server.url);
+    return cookies.find((cookie) => cookie.key === 'sid')?.value ?? null;
+  }
+
+  /** Replaces the session cookie (to replay an old or tampered token). */
+  async setToken(value: string): Promise<void> {
+    await this.jar.setCookie(`sid=${value}; Path=/; HttpOnly; SameSite=Lax`, this.server.url);
+  }
+}
+
+export const LOGIN = /* GraphQL */ `
+  mutation Login($username: String!, $password: String!) {
+    login(input: { username: $username, password: $password }) { id userId authenticatedAt expiresAt }
+  }
+`;
+export const SESSION = /* GraphQL */ `query { session { id userId authenticatedAt expiresAt } }`;
+export const ADD = /* GraphQL */ `mutation Add($item: String!) { addToCart(item: $item) }`;
+export const CART = /* GraphQL */ `query { cart }`;
+
+export async function login(browser: Browser, username = 'alice'): Promise<GraphQLResponse> {
+  const user = USERS[username];
+  if (!user) throw new Error(`no such test user ${username}`);
+  return browser.gql(LOGIN, { username, password: user.password });
+}
