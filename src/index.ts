@@ -1,4 +1,6 @@
 export { createSessions } from './core/sessions.js';
+export { cookieSessions } from './core/cookie-sessions.js';
+export type { CookieSessionsConfig } from './core/cookie-sessions.js';
 export type { HeaderTarget, NodeResponseLike, SessionManager, Sessions, SessionSummary } from './core/sessions.js';
 export { Session } from './core/session.js';
 export type { LoginOptions, SessionInfo } from './core/session.js';

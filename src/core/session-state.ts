@@ -30,6 +30,8 @@ export interface SessionState<Data extends SessionData = SessionData> {
   readonly hadCookie: boolean;
   /** `false` once response headers may already be on the wire (a streamed response). */
   cookieWritable: boolean;
+  /** Every data change needs a new cookie (the sealed-cookie mode keeps data in the cookie). */
+  readonly dataInCookie: boolean;
 
   /** The record as last loaded or committed; `null` when none exists for this client. */
   record: SessionRecord | null;
@@ -74,6 +76,7 @@ export function newSessionState<Data extends SessionData>(
   cookieName: string | null,
   hadCookie: boolean,
   options: { readonly cookieWritable?: boolean },
+  dataInCookie = false,
 ): SessionState<Data> {
   return {
     config,
@@ -81,6 +84,7 @@ export function newSessionState<Data extends SessionData>(
     cookieName,
     hadCookie,
     cookieWritable: options.cookieWritable ?? true,
+    dataInCookie,
     record: null,
     secret: null,
     viaGrace: false,

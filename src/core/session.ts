@@ -241,7 +241,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   #record(op: DataOp): void {
     const state = stateOf(this);
-    this.#assertWritable(state.record === null, 'a data change');
+    this.#assertWritable(state.record === null || state.dataInCookie, 'a data change');
     state.accessed = true;
     applyOp(state.data, op);
     state.ops.push(op);

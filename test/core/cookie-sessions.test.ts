@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { cookieSessions, SessionError, type SessionManager } from '../../src/index.js';
+import { cookieFrom, get, manualClock, post, SECRET } from '../helpers/engine.js';
+
+function setUp(overrides: Partial<Parameters<typeof cookieSessions>[0]> = {}) {
+  const clock = manualClock();
+  const sessions = cookieSessions({ secrets: [SECRET], clock: clock.now, ...overrides });
+  return { sessions, clock };
+}
+
+async function step(sessions: SessionManager, request: Request, change: (s: Awaited<ReturnType<SessionManager['load']>>) => void): Promise<Headers> {
+  const session = await sessions.load(request);
+  change(session);
+  const headers = new Headers();
+  await sessions.commit(session, headers);
+  return headers;
+}
+
+describe('cookieSessions (the sealed-cookie mode, Django signed_cookies)', () => {
+  it('keeps data in a sealed cookie: no plaintext in the cookie, round-trips through it', async () => {
+    const { sessions } = setUp();
+    const headers = await step(sessions, post(), (s) => s.set('cart', ['apple']));
+    const cookie = cookieFrom(headers) as string;
+    expect(cookie).toMatch(/^session=/);
+    expect(cookie).not.toContain('apple');
+    expect((await sessions.load(post(cookie))).get('cart')).toEqual(['apple']);
+  });
+
+  it('over https the cookie is __Host-session with Secure, HttpOnly, SameSite=Lax, Path=/', async () => {
+    const { sessions } = setUp();
+    const headers = await step(sessions, post(null, {}, 'https://app.example.com/api'), (s) => s.set('a', 1));
+    expect(headers.getSetCookie()[0]).toMatch(/^__Host-session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+  });
+
+  it('an empty anonymous session sets no cookie', async () => {
+    const { sessions } = setUp();
+    const headers = await step(sessions, post(), (s) => void s.get('a'));
+    expect(headers.getSetCookie()).toEqual([]);
+  });
+
+  it('a tampered or foreign cookie is an anonymous session', async () => {
+    const { sessions } = setUp();
+    const cookie = cookieFrom(await step(sessions, post(), (s) => s.set('a', 1))) as string;
+    const tampered = `${cookie.slice(0, -3)}${cookie.endsWith('A') ? 'B' : 'A'}${cookie.slice(-2)}`;
+    expect((await sessions.load(post(tampered))).get('a')).toBeUndefined();
+    const other = cookieSessions({ secrets: ['another-secret-another-secret-another!'] });
+    expect((await other.load(post(cookie))).get('a')).toBeUndefined();
+  });
+
+  it('the cookie is bound to its name: the same value under another cookie name opens nothing', async () => {
+    const { sessions } = setUp();
+    const value = (cookieFrom(await step(sessions, post(), (s) => s.set('a', 1))) as string).split('=')[1];
+    const renamed = cookieSessions({ secrets: [SECRET], cookie: { name: 'other' } });
+    expect((await renamed.load(post(`other=${value}`))).get('a')).toBeUndefined();
+  });
+
+  it('data that would not fit in 4096 bytes throws DATA_TOO_LARGE and no cookie is set', async () => {
+    const { sessions } = setUp();
+    const session = await sessions.load(post());
+    session.set('big', 'x'.repeat(4000));
+    const headers = new Headers();
+    const error = await sessions.commit(session, headers).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionError);
+    expect(error).toMatchObject({ code: 'DATA_TOO_LARGE' });
+    expect((error as Error).message).toMatch(/4096 bytes/);
+    expect(headers.getSetCookie()).toEqual([]);
+  });
+
+  it('expires by the idle and absolute deadlines sealed inside the cookie', async () => {
+    const { sessions, clock } = setUp({ idleTimeout: '1h', absoluteTimeout: '1d' });
+    const cookie = cookieFrom(await step(sessions, post(), (s) => s.set('a', 1)));
+    clock.advance(3599);
+    expect((await sessions.load(get(cookie))).get('a')).toBe(1);
+    clock.advance(1);
+    expect((await sessions.load(get(cookie))).get('a')).toBeUndefined();
+  });
+
+  it('login keeps data and issues a new cookie; logout clears the cookie', async () => {
+    const { sessions } = setUp();
+    const anonymous = cookieFrom(await step(sessions, post(), (s) => s.set('cart', ['apple'])));
+    const signedIn = cookieFrom(await step(sessions, post(anonymous), (s) => s.login('alice')));
+    expect(signedIn).not.toBe(anonymous);
+    const session = await sessions.load(post(signedIn));
+    expect(session.userId).toBe('alice');
+    expect(session.get('cart')).toEqual(['apple']);
+    const cleared = await step(sessions, post(signedIn), (s) => s.logout());
+    expect(cleared.getSetCookie()[0]).toMatch(/^session=; Max-Age=0/);
+  });
+
+  it('cannot revoke server-side: a copied cookie still works after logout until it expires (documented limit)', async () => {
+    const { sessions } = setUp();
+    const signedIn = cookieFrom(await step(sessions, post(), (s) => s.login('alice')));
+    await step(sessions, post(signedIn), (s) => s.logout());
+    expect((await sessions.load(post(signedIn))).userId).toBe('alice');
+  });
+
+  it('with the cookie locked (streamed response) a data change throws before changing anything', async () => {
+    const { sessions } = setUp();
+    const cookie = cookieFrom(await step(sessions, post(), (s) => s.set('a', 1)));
+    const session = await sessions.load(post(cookie), { cookieWritable: false });
+    expect(() => session.set('a', 2)).toThrow(expect.objectContaining({ code: 'SESSION_CLOSED' }));
+    expect(session.get('a')).toBe(1);
+  });
+
+  it('has no server-side management methods', () => {
+    const { sessions } = setUp();
+    expect('listSessions' in sessions).toBe(false);
+    expect('revokeUser' in sessions).toBe(false);
+  });
+});
