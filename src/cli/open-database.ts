@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { cacheStatements } from '../stores/sqlite/index.js';
+
+/** A database the CLI opened, and how to close it. */
+export interface OpenedDatabase {
+  readonly db: Kysely<unknown>;
+  /** What to call it in messages: the path, or the URL without its password. */
+  readonly label: string;
+}
+
+/** A usage problem: printed with the usage text, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The URL without its password, for messages. */
+export function redact(target: string): string {
+  return target.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
+/**
+ * Opens the database a CLI argument names: `postgres://…`/`postgresql://…` (pg),
+ * `mysql://…`/`mariadb://…` (mysql2), anything else a SQLite file (better-sqlite3).
+ * Drivers are imported only when used: each is an optional peer. A SQLite file must
+ * exist unless `create` (only `migrate` may create one).
+ */
+export async function openDatabase(target: string, options: { readonly create: boolean }): Promise<OpenedDatabase> {
+  const label = redact(target);
+  if (/^postgres(ql)?:\/\//i.test(target)) {
+    const { default: pg } = await import('pg');
+    return { db: new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: 1 }) }) }), label };
+  }
+  if (/^(mysql|mariadb):\/\//i.test(target)) {
+    const { createPool } = await import('mysql2');
+    const uri = target.replace(/^mariadb:/i, 'mysql:');
+    return { db: new Kysely({ dialect: new MysqlDialect({ pool: createPool({ uri, connectionLimit: 1 }) }) }), label };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new UsageError(`unsupported database URL scheme in ${label} (use postgres://, mysql:// or a SQLite file path)`);
+  if (!options.create && !existsSync(target)) throw new UsageError(`no SQLite database at ${target} (run "tessera migrate ${target}" first)`);
+  if (options.create && target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
+  const { default: Database } = await import('better-sqlite3');
+  const database = new Database(target);
+  // The same settings sqliteStore uses, so a migrate from the CLI leaves the file in WAL mode.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  return { db: new Kysely({ dialect: new SqliteDialect({ database: cacheStatements(database) }) }), label };
+}
