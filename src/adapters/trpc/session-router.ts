@@ -1,0 +1,128 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { TRPCError, type TRPCRootObject, type TRPCRuntimeConfigOptions } from '@trpc/server';
+import type { Session, SessionData } from '../../index.js';
+import type { SessionContext } from './context.js';
+import { commitNow, ownerOf } from './lazy-session.js';
+import { createSessionProcedures, type SessionDataOf } from './procedures.js';
+import { credentialsSchema, sessionIdSchema, type Credentials } from './schemas.js';
+
+/** What a client sees of its session (`me`, `login`, `rotate`): never a token. Instants are ISO strings (no transformer assumed). */
+export interface SessionView {
+  /** The public session handle, `null` until the session is first stored. */
+  readonly id: string | null;
+  readonly userId: string | null;
+  readonly authenticatedAt: string | null;
+  readonly expiresAt: string | null;
+}
+
+/** One of the signed-in user's sessions, as `list` returns it. */
+export interface SessionListItem {
+  readonly id: string;
+  /** The session of this request. */
+  readonly current: boolean;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly userAgent: string | null;
+}
+
+/** What `authenticate` returns for good credentials. */
+export interface AuthenticatedUser {
+  readonly id: string;
+  /** A fingerprint of the user's credentials, for the `verifyUser` option (Django's session auth hash). */
+  readonly fingerprint?: string;
+}
+
+/** The context session procedures see: the app's, with the session loaded. */
+export type SessionProcedureContext<TContext> = Omit<TContext, 'session'> & { readonly session: Session<SessionDataOf<TContext>> };
+
+/** Options of {@link createSessionRouter}. */
+export interface SessionRouterOptions<TContext, TCredentials> {
+  /** Checks credentials: the user, or `null` for `UNAUTHORIZED`. Compare passwords in constant time. */
+  readonly authenticate: (credentials: TCredentials, ctx: SessionProcedureContext<TContext>) => AuthenticatedUser | null | Promise<AuthenticatedUser | null>;
+  /** The `login` input schema (any Standard Schema: zod, valibot…). Default: `{ username, password }`. */
+  readonly credentials?: StandardSchemaV1<unknown, TCredentials>;
+}
+
+const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+
+function viewOf<Data extends SessionData>(session: Session<Data>): SessionView {
+  const info = session.info();
+  return { id: info.id, userId: info.userId, authenticatedAt: iso(info.authenticatedAt), expiresAt: iso(info.expiresAt) };
+}
+
+/**
+ * The session procedures of DESIGN.md §6, built from the app's own tRPC root so the compiler
+ * checks that its context carries `session` (nesting a router from another `initTRPC` would
+ * not be checked): `login`, `logout`, `rotate`, `me`, `list`, `revoke`, `revokeOthers`.
+ * Mount it under any key of the app router.
+ *
+ * `login`, `logout` and `rotate` set a cookie: call them through `httpBatchLink` or
+ * `httpLink`, not `httpBatchStreamLink` (whose headers are sent before procedures finish).
+ *
+ * @example
+ * ```ts
+ * const t = initTRPC.context<Context>().create();
+ * export const appRouter = t.router({
+ *   session: createSessionRouter(t, {
+ *     authenticate: async ({ username, password }) => (await checkPassword(username, password)) ? { id: username } : null,
+ *   }),
+ * });
+ * ```
+ */
+export function createSessionRouter<
+  TContext extends SessionContext<SessionData>,
+  TMeta extends object,
+  TOptions extends TRPCRuntimeConfigOptions<TContext, TMeta>,
+  TCredentials = Credentials,
+>(t: TRPCRootObject<TContext, TMeta, TOptions>, options: SessionRouterOptions<TContext, TCredentials>) {
+  const { sessionProcedure, authedProcedure } = createSessionProcedures(t);
+  const credentials = options.credentials ?? (credentialsSchema as StandardSchemaV1<unknown, TCredentials>);
+
+  return t.router({
+    me: sessionProcedure.query(({ ctx }): SessionView => viewOf(ctx.session)),
+
+    login: sessionProcedure.input(credentials).mutation(async ({ ctx, input }): Promise<SessionView> => {
+      const user = await options.authenticate(input as TCredentials, ctx as unknown as SessionProcedureContext<TContext>);
+      if (user === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'invalid credentials' });
+      ctx.session.login(user.id, user.fingerprint === undefined ? {} : { fingerprint: user.fingerprint });
+      // Commit before answering, so the answer carries the id and deadlines of the stored session.
+      await commitNow(ownerOf(ctx.session), ctx.session);
+      return viewOf(ctx.session);
+    }),
+
+    logout: sessionProcedure.mutation(async ({ ctx }): Promise<SessionView> => {
+      ctx.session.logout();
+      await commitNow(ownerOf(ctx.session), ctx.session);
+      return viewOf(ctx.session);
+    }),
+
+    rotate: sessionProcedure.mutation(async ({ ctx }): Promise<SessionView> => {
+      ctx.session.rotate();
+      await commitNow(ownerOf(ctx.session), ctx.session);
+      return viewOf(ctx.session);
+    }),
+
+    list: authedProcedure.query(async ({ ctx }): Promise<SessionListItem[]> => {
+      const mine = await ownerOf(ctx.session).sessions.listSessions(ctx.userId);
+      return mine.map((summary) => ({
+        id: summary.id,
+        current: summary.id === ctx.session.id,
+        createdAt: summary.createdAt.toISOString(),
+        lastSeenAt: summary.lastSeenAt.toISOString(),
+        userAgent: summary.userAgent,
+      }));
+    }),
+
+    revoke: authedProcedure.input(sessionIdSchema).mutation(async ({ ctx, input }): Promise<{ readonly revoked: true }> => {
+      const owner = ownerOf(ctx.session);
+      const mine = await owner.sessions.listSessions(ctx.userId);
+      // Someone else's id (or none) looks the same as a missing one: ids are not an oracle.
+      if (!mine.some((summary) => summary.id === input.id)) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such session' });
+      if (input.id === ctx.session.id) ctx.session.logout();
+      else await owner.sessions.revokeSession(input.id);
+      return { revoked: true };
+    }),
+
+    revokeOthers: authedProcedure.mutation(({ ctx }): Promise<number> => ownerOf(ctx.session).sessions.revokeUser(ctx.userId, { except: ctx.session.id })),
+  });
+}
