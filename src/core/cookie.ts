@@ -62,7 +62,9 @@ export function serializeSessionCookie(
     sameSite: attributes.sameSite,
     path: attributes.path,
     ...(attributes.domain === undefined ? {} : { domain: attributes.domain }),
-    maxAge: Math.max(0, Math.min(maxAgeSeconds, 400 * 86_400)),
+    // Whole seconds (RFC 6265bis §4.1.1: Max-Age is digits only; the cookie library throws on
+    // a fraction), rounded down so the cookie never outlives the absolute deadline.
+    maxAge: Math.max(0, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400))),
   });
 }
 
