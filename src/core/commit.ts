@@ -53,6 +53,7 @@ export async function commitSession<Data extends SessionData>(state: SessionStat
     await storeCall('delete', () => store.delete(deletion.id));
     deleted = true;
     config.emit({ type: 'revoked', sessionId: deletion.id, userId: null, reason: deletion.reason, at });
+    if (deletion.reason === 'logout' && config.clearSiteData !== null) state.outgoingClearSiteData = config.clearSiteData;
   }
   state.deletions = [];
 
@@ -103,6 +104,10 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
   const at = new Date(now);
   const absoluteExpiresAt = absoluteDeadline(state, now);
   const userAgent = state.facts.header('user-agent');
+  const ipAddress = clientAddress(state.facts, config.trustProxy);
+  if (state.userId === null && config.rateLimit && !(await config.rateLimit({ kind: 'create', clientAddress: ipAddress }))) {
+    throw new SessionError('RATE_LIMITED', 'too many new sessions from this client; try again later');
+  }
   for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
     const id = generateId();
     const secret = generateSecret();
@@ -120,7 +125,7 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
       expiresAt: idleDeadline(state, now, absoluteExpiresAt),
       absoluteExpiresAt,
       userAgent: userAgent === null ? null : userAgent.slice(0, MAX_USER_AGENT_LENGTH),
-      ipAddress: clientAddress(state.facts, config.trustProxy),
+      ipAddress,
     };
     if (await storeCall('create', () => config.store.create(record))) {
       state.record = record;
@@ -128,7 +133,10 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
       state.viaGrace = false;
       state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(id, secret), config.cookieAttributes, state.facts.secure, (absoluteExpiresAt.getTime() - now) / 1000);
       config.emit({ type: 'created', sessionId: id, userId: state.userId, at });
-      if (state.userId !== null) config.emit({ type: 'authenticated', sessionId: id, userId: state.userId, at });
+      if (state.userId !== null) {
+        config.emit({ type: 'authenticated', sessionId: id, userId: state.userId, at });
+        await enforceSessionCap(state, state.userId, id);
+      }
       return;
     }
   }
@@ -171,6 +179,7 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
         state.secret = newSecret;
         state.viaGrace = false;
         config.emit(isLogin ? { type: 'authenticated', sessionId: next.id, userId: state.userId as string, at } : { type: 'rotated', sessionId: next.id, userId: next.userId, at });
+        if (isLogin) await enforceSessionCap(state, state.userId as string, next.id);
       }
       if (token !== null && cookieName !== null) {
         state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(next.id, token), config.cookieAttributes, state.facts.secure, (absoluteExpiresAt.getTime() - now) / 1000);
@@ -181,6 +190,23 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
     base = await rebase(state, base);
   }
   throw new SessionError('SESSION_INTERRUPTED', 'the session kept changing under this request; nothing was saved');
+}
+
+/** `maxSessionsPerUser`: after a sign-in, ends the user's oldest sessions beyond the cap (never the current one). */
+async function enforceSessionCap(state: SessionState, userId: string, currentId: string): Promise<void> {
+  const { config } = state;
+  const cap = config.maxSessionsPerUser;
+  if (cap === undefined) return;
+  const now = config.now();
+  const live = (await storeCall('list', () => config.store.listByUser(userId)))
+    .filter((record) => record.id !== currentId && record.expiresAt.getTime() > now)
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const excess = live.length + 1 - cap;
+  for (const record of live.slice(0, Math.max(0, excess))) {
+    if (await storeCall('evict', () => config.store.delete(record.id))) {
+      config.emit({ type: 'revoked', sessionId: record.id, userId, reason: 'evicted', at: new Date(now) });
+    }
+  }
 }
 
 /** After a lost compare-and-swap: the latest record with this request's changes re-applied, or `SESSION_INTERRUPTED`. */

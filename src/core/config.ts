@@ -66,8 +66,32 @@ export interface SessionsConfig<Data extends SessionData = SessionData> {
   readonly logger?: (entry: SessionLogEntry) => void;
   /** Receives lifecycle events (created, rotated, revoked, expired, suspicious). */
   readonly onEvent?: (event: SessionEvent) => void;
+  /**
+   * Caps the sessions one user may hold; at sign-in the oldest beyond the cap are ended
+   * (oldest-first eviction, OWASP session management cheat sheet). Default: no cap.
+   */
+  readonly maxSessionsPerUser?: number;
+  /**
+   * Asked before an anonymous session is created and when a well-formed but unknown or wrong
+   * token is presented, with the client address (from trusted proxy hops only). Return `false`
+   * to refuse with `RATE_LIMITED`. See `memoryRateLimiter()` for a ready one.
+   */
+  readonly rateLimit?: (attempt: RateLimitAttempt) => boolean | Promise<boolean>;
+  /**
+   * `Clear-Site-Data` directives sent with the response of a logout, e.g. `['cache', 'storage']`
+   * (W3C Clear Site Data; OWASP ASVS 5.0 V7.4). Default: none.
+   */
+  readonly clearSiteDataOnLogout?: readonly ('cache' | 'cookies' | 'storage' | 'executionContexts' | '*')[];
   /** The clock, for tests. Default `() => new Date()`. */
   readonly clock?: () => Date;
+}
+
+/** What a {@link SessionsConfig.rateLimit} hook is asked about. */
+export interface RateLimitAttempt {
+  /** `'create'`: a new anonymous session; `'invalid-token'`: a well-formed token that matched nothing. */
+  readonly kind: 'create' | 'invalid-token';
+  /** The client's address, or `null` when the request shape carries none. */
+  readonly clientAddress: string | null;
 }
 
 /**
@@ -104,6 +128,10 @@ export interface ResolvedConfig<Data extends SessionData> {
   readonly trustProxy: TrustProxy;
   readonly csrf: CsrfPolicy;
   readonly verifyUser: SessionsConfig<Data>['verifyUser'];
+  readonly maxSessionsPerUser: number | undefined;
+  readonly rateLimit: SessionsConfig<Data>['rateLimit'];
+  /** The `Clear-Site-Data` header value for logouts, or `null`. */
+  readonly clearSiteData: string | null;
   readonly log: (entry: SessionLogEntry) => void;
   readonly emit: (event: SessionEvent) => void;
   readonly now: () => number;
@@ -162,6 +190,14 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
     name.toLowerCase(),
   );
 
+  const maxSessionsPerUser = config.maxSessionsPerUser;
+  if (maxSessionsPerUser !== undefined && (!Number.isInteger(maxSessionsPerUser) || maxSessionsPerUser < 1)) {
+    throw invalid('maxSessionsPerUser must be a positive integer');
+  }
+  const directives = ['cache', 'cookies', 'storage', 'executionContexts', '*'];
+  for (const directive of config.clearSiteDataOnLogout ?? []) {
+    if (!directives.includes(directive)) throw invalid(`clearSiteDataOnLogout: "${String(directive)}" is not a Clear-Site-Data directive`);
+  }
   const clock = config.clock;
   const logger = config.logger;
   const onEvent = config.onEvent;
@@ -180,6 +216,9 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
     trustProxy: Array.isArray(trustProxy) ? Object.freeze([...trustProxy]) : trustProxy,
     csrf: Object.freeze({ allowedOrigins, customHeaders: Object.freeze(customHeaders) }),
     verifyUser: config.verifyUser,
+    maxSessionsPerUser,
+    rateLimit: config.rateLimit,
+    clearSiteData: config.clearSiteDataOnLogout?.length ? config.clearSiteDataOnLogout.map((directive) => `"${directive}"`).join(', ') : null,
     log: logger ? (entry: SessionLogEntry) => safely(() => logger(entry)) : () => {},
     emit: onEvent ? (event: SessionEvent) => safely(() => onEvent(event)) : () => {},
     now: clock ? () => clock().getTime() : Date.now,

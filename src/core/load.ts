@@ -1,9 +1,9 @@
 import type { ResolvedConfig, SessionData } from './config.js';
 import { AMBIGUOUS, findCookie } from './cookie.js';
 import { SessionError } from './errors.js';
-import { readRequest, type SessionRequest } from './request.js';
+import { clientAddress, readRequest, type SessionRequest } from './request.js';
 import { Session } from './session.js';
-import { newSessionState, type Envelope } from './session-state.js';
+import { newSessionState, type Envelope, type SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
 import { hashesEqual, hashSecret, parseToken } from './token.js';
 
@@ -56,6 +56,14 @@ export async function openEnvelope<Data extends SessionData>(config: ResolvedCon
   return envelope;
 }
 
+/** A well-formed token that matched nothing: anonymous, unless the rate limit hook refuses the client. */
+async function invalidToken<Data extends SessionData>(config: ResolvedConfig<Data>, state: SessionState<Data>): Promise<Session<Data>> {
+  if (config.rateLimit && !(await config.rateLimit({ kind: 'invalid-token', clientAddress: clientAddress(state.facts, config.trustProxy) }))) {
+    throw new SessionError('RATE_LIMITED', 'too many invalid session tokens from this client; try again later');
+  }
+  return new Session(state);
+}
+
 /**
  * Resolves a request's session with at most one store read, and none when the
  * cookie is absent or malformed. Any failure to match is an empty anonymous session.
@@ -74,7 +82,7 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   if (token === null) return new Session(state);
 
   const record = await storeCall('load', () => config.store.get(token.id));
-  if (record === null) return new Session(state);
+  if (record === null) return invalidToken(config, state);
   const now = config.now();
   if (record.expiresAt.getTime() <= now) {
     await storeCall('delete expired', () => config.store.delete(record.id));
@@ -91,7 +99,7 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
       hashesEqual(secretHash, record.previousSecretHash);
     if (!graceOk) {
       config.emit({ type: 'suspicious', sessionId: record.id, reason: 'wrong-secret', at: new Date(now) });
-      return new Session(state);
+      return invalidToken(config, state);
     }
     viaGrace = true;
   }

@@ -36,6 +36,11 @@ export function writeDecidedHeaders(state: SessionState, target: HeaderTarget): 
     appendSetCookie(target, cookie);
     state.outgoingCookie = null;
   }
+  if (state.outgoingClearSiteData !== null) {
+    if (isHeadersLike(target)) target.set('clear-site-data', state.outgoingClearSiteData);
+    else target.setHeader('clear-site-data', state.outgoingClearSiteData);
+    state.outgoingClearSiteData = null;
+  }
   // Django CVE-2026-35192 / CVE-2014-0473: a response that depends on the cookie must say so,
   // and one that carries a session must never sit in a shared cache.
   if (state.accessed || cookie !== null || state.record !== null) mergeListHeader(target, 'vary', 'Cookie');

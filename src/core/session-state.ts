@@ -65,6 +65,8 @@ export interface SessionState<Data extends SessionData = SessionData> {
   writeCheck: 'unchecked' | 'ok';
   /** A `Set-Cookie` decided by the last commit and not yet written to a response. */
   outgoingCookie: string | null;
+  /** A `Clear-Site-Data` value decided by a logout and not yet written. */
+  outgoingClearSiteData: string | null;
   /** Commits of one request run one at a time. */
   chain: Promise<void>;
 }
@@ -106,6 +108,7 @@ export function newSessionState<Data extends SessionData>(
     closed: false,
     writeCheck: 'unchecked',
     outgoingCookie: null,
+    outgoingClearSiteData: null,
     chain: Promise.resolve(),
   };
 }

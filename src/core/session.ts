@@ -1,5 +1,6 @@
 import type { SessionData } from './config.js';
 import { csrfVerdict } from './csrf.js';
+import { durationToSeconds, type Duration } from './duration.js';
 import { SessionError } from './errors.js';
 import type { DataOp, SessionState } from './session-state.js';
 
@@ -206,6 +207,25 @@ export class Session<Data extends SessionData = SessionData> {
     state.accessed = true;
     state.modified = true;
     if (state.newSecret === null) state.newSecret = 'rotate';
+  }
+
+  /**
+   * Step-up for sensitive operations: throws `UNAUTHENTICATED` without a user and
+   * `REAUTH_REQUIRED` when the sign-in is older than `maxAge` (OWASP ASVS 5.0 V7.5).
+   *
+   * @example
+   * ```ts
+   * ctx.session.requireRecentAuth('10m'); // before changing an e-mail address
+   * ```
+   */
+  requireRecentAuth(maxAge: Duration): void {
+    const state = stateOf(this);
+    state.accessed = true;
+    if (state.userId === null || state.authenticatedAt === null) throw new SessionError('UNAUTHENTICATED', 'sign in first');
+    const limitMs = durationToSeconds(maxAge, 'requireRecentAuth(maxAge)') * 1000;
+    if (state.config.now() - state.authenticatedAt.getTime() > limitMs) {
+      throw new SessionError('REAUTH_REQUIRED', 'this operation needs a recent sign-in; sign in again');
+    }
   }
 
   /**

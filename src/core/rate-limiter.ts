@@ -1,0 +1,41 @@
+import type { RateLimitAttempt } from './config.js';
+import { durationToSeconds, type Duration } from './duration.js';
+
+/** Options of {@link memoryRateLimiter}. */
+export interface MemoryRateLimiterOptions {
+  /** Attempts of one kind allowed per client address and window. */
+  readonly limit: number;
+  /** The window length. Default `'1m'`. */
+  readonly window?: Duration;
+  /** The clock, for tests. */
+  readonly clock?: () => Date;
+}
+
+/**
+ * A fixed-window, in-process rate limiter for the `rateLimit` hook, keyed by attempt kind
+ * and client address. Memory is bounded: the counters are dropped at every window change.
+ * For several processes use a shared limiter (e.g. Redis) behind the same hook.
+ *
+ * @example
+ * ```ts
+ * const sessions = createSessions({ store, secrets, rateLimit: memoryRateLimiter({ limit: 30, window: '1m' }) });
+ * ```
+ */
+export function memoryRateLimiter(options: MemoryRateLimiterOptions): (attempt: RateLimitAttempt) => boolean {
+  if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError('memoryRateLimiter: limit must be a positive integer');
+  const windowMs = durationToSeconds(options.window ?? '1m', 'window') * 1000;
+  const now = options.clock ? () => options.clock!().getTime() : Date.now;
+  let windowStart = 0;
+  let counts = new Map<string, number>();
+  return (attempt) => {
+    const current = now();
+    if (current - windowStart >= windowMs) {
+      windowStart = current - (current % windowMs);
+      counts = new Map();
+    }
+    const key = `${attempt.kind}|${attempt.clientAddress ?? 'unknown'}`;
+    const count = (counts.get(key) ?? 0) + 1;
+    counts.set(key, count);
+    return count <= options.limit;
+  };
+}
