@@ -1,0 +1,3 @@
+export { redisStore, DEFAULT_REDIS_PREFIX } from './redis-store.js';
+export type { RedisStoreOptions } from './redis-store.js';
+export type { ObservableRedisClient, RedisClient } from './redis-client.js';
