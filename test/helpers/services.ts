@@ -54,11 +54,9 @@ async function findService(name: string, envVar: string, candidates: readonly st
       failures.push(`${url.replace(/:[^:@/]*@/, ':***@')}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const message =
-    `${name} is not reachable (${failures.join('; ')}). ` +
-    `Start it, or point ${envVar} at one; set TESSERA_REQUIRE_SERVICES=1 to make a missing service fail the run.`;
-  if (required()) throw new Error(`TESSERA_REQUIRE_SERVICES=1 but ${message}`);
-  console.warn(`[tessera tests] skipping ${name} tests: ${message}`);
+  const message = `${name} is not reachable (${failures.join('; ')}). Start it, or point ${envVar} at one`;
+  if (required()) throw new Error(`${message}. TESSERA_REQUIRE_SERVICES=1, so a missing service fails the run.`);
+  console.warn(`[tessera tests] skipping ${name} tests: ${message}; set TESSERA_REQUIRE_SERVICES=1 to make this a failure.`);
   return null;
 }
 
