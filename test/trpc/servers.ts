@@ -69,7 +69,8 @@ export async function startServer(kind: AdapterKind, router: AnyTRPCRouter, crea
     app.use('/trpc', createExpressMiddleware({ router, createContext }));
     server = createServer(app);
   } else {
-    const app = Fastify();
+    // tRPC's batch URL puts every procedure path in one route parameter (tRPC's Fastify docs raise the limit too).
+    const app = Fastify({ routerOptions: { maxParamLength: 5000 } });
     await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions: { router, createContext } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     server = app.server;
