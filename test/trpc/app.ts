@@ -41,7 +41,7 @@ export function makeApp(options: { store?: Store; config?: Partial<SessionsConfi
       return input.key;
     }),
     append: sessionProcedure.input(z.string()).mutation(({ ctx, input }) => ctx.session.update('list', (list = []) => [...list, input])),
-    read: sessionProcedure.input(z.string()).query(({ ctx, input }) => (ctx.session.get(input) as string | undefined) ?? null),
+    read: sessionProcedure.input(z.string()).query(({ ctx, input }): unknown => ctx.session.get(input) ?? null),
     writeInQuery: sessionProcedure.query(({ ctx }) => {
       ctx.session.set('sneaky', 'x');
       return 'wrote';
