@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
-import { cacheStatements } from '../stores/sqlite/index.js';
 
 /** A database the CLI opened, and how to close it. */
 export interface OpenedDatabase {
@@ -20,6 +19,16 @@ export function redact(target: string): string {
   return target.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
+/** Imports an optional peer driver, or explains which package to install. */
+async function importDriver<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') throw new UsageError(`this database needs the "${name}" package: npm install ${name}`);
+    throw error;
+  }
+}
+
 /**
  * Opens the database a CLI argument names: `postgres://…`/`postgresql://…` (pg),
  * `mysql://…`/`mariadb://…` (mysql2), anything else a SQLite file (better-sqlite3).
@@ -29,22 +38,24 @@ export function redact(target: string): string {
 export async function openDatabase(target: string, options: { readonly create: boolean }): Promise<OpenedDatabase> {
   const label = redact(target);
   if (/^postgres(ql)?:\/\//i.test(target)) {
-    const { default: pg } = await import('pg');
+    const { default: pg } = await importDriver('pg', () => import('pg'));
     return { db: new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: 1 }) }) }), label };
   }
   if (/^(mysql|mariadb):\/\//i.test(target)) {
-    const { createPool } = await import('mysql2');
+    const { createPool } = await importDriver('mysql2', () => import('mysql2'));
     const uri = target.replace(/^mariadb:/i, 'mysql:');
     return { db: new Kysely({ dialect: new MysqlDialect({ pool: createPool({ uri, connectionLimit: 1 }) }) }), label };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new UsageError(`unsupported database URL scheme in ${label} (use postgres://, mysql:// or a SQLite file path)`);
   if (!options.create && !existsSync(target)) throw new UsageError(`no SQLite database at ${target} (run "tessera migrate ${target}" first)`);
   if (options.create && target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
-  const { default: Database } = await import('better-sqlite3');
+  const { default: Database } = await importDriver('better-sqlite3', () => import('better-sqlite3'));
   const database = new Database(target);
   // The same settings sqliteStore uses, so a migrate from the CLI leaves the file in WAL mode.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
+  // Loaded here, not at the top: tessera/sqlite imports better-sqlite3, which a PostgreSQL user may not have.
+  const { cacheStatements } = await import('../stores/sqlite/index.js');
   return { db: new Kysely({ dialect: new SqliteDialect({ database: cacheStatements(database) }) }), label };
 }
