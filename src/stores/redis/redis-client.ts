@@ -22,7 +22,7 @@ export interface RedisClient {
 export interface ObservableRedisClient extends RedisClient {
   /** ioredis' connection state: `'ready'`, `'reconnecting'`, `'end'`… */
   readonly status?: string;
-  on?(event: 'ready', listener: () => void): unknown;
+  once?(event: 'ready', listener: () => void): unknown;
 }
 
 /** Throws at construction for a client whose own key prefix would split the namespace. */
