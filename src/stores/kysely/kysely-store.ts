@@ -76,8 +76,11 @@ export function kyselyStore<DB>(options: KyselyStoreOptions<DB>): Store {
       } catch (error) {
         // Judged by re-reading rather than by error codes, which differ per driver:
         // if the id is taken now, the insert lost to an existing record.
-        const { rows } = await db.executeQuery<RawSessionRow>(q.get([record.id]));
-        if (rows.length > 0) return false;
+        const taken = await db.executeQuery<RawSessionRow>(q.get([record.id])).then(
+          ({ rows }) => rows.length > 0,
+          () => false,
+        );
+        if (taken) return false;
         throw error;
       }
     },
