@@ -36,11 +36,14 @@ export interface AuthenticatedUser {
 export type SessionProcedureContext<TContext> = Omit<TContext, 'session'> & { readonly session: Session<SessionDataOf<TContext>> };
 
 /** Options of {@link createSessionRouter}. */
-export interface SessionRouterOptions<TContext, TCredentials> {
+export interface SessionRouterOptions<TContext, TSchema extends StandardSchemaV1> {
   /** Checks credentials: the user, or `null` for `UNAUTHORIZED`. Compare passwords in constant time. */
-  readonly authenticate: (credentials: TCredentials, ctx: SessionProcedureContext<TContext>) => AuthenticatedUser | null | Promise<AuthenticatedUser | null>;
-  /** The `login` input schema (any Standard Schema: zod, valibot…). Default: `{ username, password }`. */
-  readonly credentials?: StandardSchemaV1<unknown, TCredentials>;
+  readonly authenticate: (
+    credentials: StandardSchemaV1.InferOutput<TSchema>,
+    ctx: SessionProcedureContext<TContext>,
+  ) => AuthenticatedUser | null | Promise<AuthenticatedUser | null>;
+  /** The `login` input schema (any Standard Schema: zod, valibot…). Default: {@link credentialsSchema}, `{ username, password }`. */
+  readonly credentials?: TSchema;
 }
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
@@ -73,16 +76,17 @@ export function createSessionRouter<
   TContext extends SessionContext<SessionData>,
   TMeta extends object,
   TOptions extends TRPCRuntimeConfigOptions<TContext, TMeta>,
-  TCredentials = Credentials,
->(t: TRPCRootObject<TContext, TMeta, TOptions>, options: SessionRouterOptions<TContext, TCredentials>) {
+  TSchema extends StandardSchemaV1 = StandardSchemaV1<Credentials>,
+>(t: TRPCRootObject<TContext, TMeta, TOptions>, options: SessionRouterOptions<TContext, TSchema>) {
   const { sessionProcedure, authedProcedure } = createSessionProcedures(t);
-  const credentials = options.credentials ?? (credentialsSchema as StandardSchemaV1<unknown, TCredentials>);
+  // Without a schema of the app's, TSchema is its default, the type of credentialsSchema.
+  const credentials = options.credentials ?? (credentialsSchema as StandardSchemaV1 as TSchema);
 
   return t.router({
     me: sessionProcedure.query(({ ctx }): SessionView => viewOf(ctx.session)),
 
     login: sessionProcedure.input(credentials).mutation(async ({ ctx, input }): Promise<SessionView> => {
-      const user = await options.authenticate(input as TCredentials, ctx as unknown as SessionProcedureContext<TContext>);
+      const user = await options.authenticate(input as StandardSchemaV1.InferOutput<TSchema>, ctx as unknown as SessionProcedureContext<TContext>);
       if (user === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'invalid credentials' });
       ctx.session.login(user.id, user.fingerprint === undefined ? {} : { fingerprint: user.fingerprint });
       // Commit before answering, so the answer carries the id and deadlines of the stored session.
