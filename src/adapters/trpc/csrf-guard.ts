@@ -8,6 +8,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Whether a tRPC request can change state: any mutation (tRPC only accepts them over POST),
  * and any request over an unsafe method (queries POSTed with `methodOverride`, whose
  * session writes the core allows, are held to the same rule).
+ *
+ * @example
+ * ```ts
+ * isStateChanging('POST', info); // true: the context factory applies the CSRF rule
+ * ```
  */
 export function isStateChanging(method: string, info: TRPCRequestInfo): boolean {
   if (!SAFE_METHODS.has(method.toUpperCase())) return true;

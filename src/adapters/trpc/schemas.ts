@@ -44,7 +44,14 @@ export const credentialsSchema: StandardSchemaV1<Credentials> = {
   },
 };
 
-/** The `revoke` input: a public session id. */
+/**
+ * The `revoke` input: a public session id (what `list` returns), never a token.
+ *
+ * @example
+ * ```ts
+ * await sessionIdSchema['~standard'].validate({ id: 'V1StGXR8_Z5jdHi6B-myT' });
+ * ```
+ */
 export const sessionIdSchema: StandardSchemaV1<{ readonly id: string }> = {
   '~standard': {
     version: 1,
