@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../../index.js';
-import { kyselyStore, migrateSessions, type SessionTables } from '../kysely/index.js';
+import { DEFAULT_SESSION_TABLE, kyselyStore, migrateSessions, type SessionTables } from '../kysely/index.js';
+import { directGet } from './direct-get.js';
 import { cacheStatements } from './statement-cache.js';
 
 /** The default database file, relative to the working directory. */
@@ -33,7 +34,8 @@ function isFile(path: string): boolean {
  * The zero-setup store: one SQLite file with WAL, `synchronous=NORMAL` and a
  * `busy_timeout`, created and migrated before the promise resolves, so concurrent
  * first requests never race a migration. Statements are prepared once per SQL string
- * ({@link cacheStatements}). `':memory:'` gives a private in-memory database.
+ * ({@link cacheStatements}), and the per-request lookup by id skips Kysely's executor.
+ * `':memory:'` gives a private in-memory database.
  *
  * @example
  * ```ts
@@ -69,5 +71,7 @@ export async function sqliteStore(path: string = DEFAULT_SQLITE_PATH, options: S
     throw error;
   }
   const store = kyselyStore({ db, ...(options.table === undefined ? {} : { table: options.table }) });
-  return Object.freeze({ ...store, db, close: () => db.destroy() });
+  // The table name was checked by migrateSessions and kyselyStore above.
+  const get = directGet(database, options.table ?? DEFAULT_SESSION_TABLE, store.get);
+  return Object.freeze({ ...store, get, db, close: () => db.destroy() });
 }

@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { sqliteStore } from '../../src/stores/sqlite/index.js';
+import { sampleRecord } from '../../src/testing/session-fixtures.js';
+
+const pending = Symbol('pending');
+/** The value of `promise` if it settles within `ms`, else `pending`. */
+const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<typeof pending>((resolve) => setTimeout(() => resolve(pending), ms))]);
+
+describe('sqliteStore: the direct lookup by id', () => {
+  it('reads every field back as written', async () => {
+    const store = await sqliteStore(':memory:');
+    try {
+      const record = sampleRecord({ previousSecretHash: 'prev-hash', previousSecretExpiresAt: new Date(1_800_000_000_123), userAgent: 'UA', ipAddress: '203.0.113.9' });
+      await store.create(record);
+      expect(await store.get(record.id)).toEqual(record);
+      expect(await store.get('no-such-id-00000000000')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('never sees the uncommitted rows of a transaction on store.db: it waits its turn', async () => {
+    const store = await sqliteStore(':memory:');
+    try {
+      const record = sampleRecord();
+      await store.create(record);
+      const failure = new Error('roll back');
+      let during: unknown;
+      await expect(
+        store.db.transaction().execute(async (trx) => {
+          await sql`update tessera_sessions set secret_hash = 'uncommitted' where id = ${record.id}`.execute(trx);
+          const read = store.get(record.id);
+          during = await within(read, 50);
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(during).toBe(pending);
+      expect((await store.get(record.id))?.secretHash).toBe(record.secretHash);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('answers during a streamed query on the same connection', async () => {
+    const store = await sqliteStore(':memory:');
+    try {
+      const first = sampleRecord();
+      const second = sampleRecord();
+      await store.create(first);
+      await store.create(second);
+      let read: ReturnType<typeof store.get> | null = null;
+      for await (const row of store.db.selectFrom('tessera_sessions').select('id').stream()) {
+        if (read !== null) continue;
+        expect(row.id).toBeTypeOf('string');
+        read = store.get(first.id);
+      }
+      expect((await read)?.id).toBe(first.id);
+    } finally {
+      await store.close();
+    }
+  });
+});
