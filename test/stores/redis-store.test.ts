@@ -90,7 +90,8 @@ describe.skipIf(!service)('redisStore', () => {
       await store.delete(anonymous.id);
       for (const key of appKeys) expect(await client.get(key)).toBe('app value');
       expect((await keysUnder(client, prefix)).every((key) => key.startsWith(prefix))).toBe(true);
-      expect(monitorLines.some((line) => /flush/i.test(line))).toBe(false);
+      expect(monitorLines.some((line) => /^(flushdb|flushall)\b/i.test(line))).toBe(false);
+      expect(monitorLines.length).toBeGreaterThan(0);
     } finally {
       monitor.disconnect();
       await client.del(...appKeys);
@@ -140,6 +141,21 @@ describe.skipIf(!service)('redisStore', () => {
       await store.create(liveRecord());
       await client.script('FLUSH');
       expect(await store.create(liveRecord())).toBe(true);
+    } finally {
+      await dropPrefix(client, prefix);
+    }
+  });
+
+  it('deleteExpired takes any limit, however large', async () => {
+    const prefix = uniquePrefix('limit');
+    const store = redisStore({ client, prefix });
+    try {
+      const dead = liveRecord({ expiresAt: new Date(Date.now() - 1000) });
+      await store.create(dead);
+      await store.create(liveRecord());
+      expect(await store.deleteExpired(new Date(), 0)).toBe(0);
+      expect(await store.deleteExpired(new Date(), Number.MAX_SAFE_INTEGER)).toBe(1);
+      expect(await store.deleteExpired(new Date(), Number.POSITIVE_INFINITY)).toBe(0);
     } finally {
       await dropPrefix(client, prefix);
     }

@@ -94,14 +94,14 @@ export function cachedStore(options: CachedStoreOptions): Store {
     const token = randomBytes(12).toString('base64url');
     const outcome = await health.use('read', () => cacheGetScript.run(client, [], [prefix, id, token, LEASE_MS]));
     if (!outcome.ok) return { lease: null };
-    const [kind, generation, ...rest] = toArray(outcome.value).map(toNullableString);
-    if (generation === null || generation === undefined) return { lease: null };
-    if (kind === 'lease') return { lease: { generation, token } };
-    if (kind !== 'hit') return { lease: null };
     try {
-      const [version, json, lastSeenAt, expiresAt] = rest;
+      const [kind, generation, version, json, lastSeenAt, expiresAt] = toArray(outcome.value).map(toNullableString);
+      if (generation === null || generation === undefined) throw new TypeError('tessera/redis: malformed cache reply');
+      if (kind === 'lease') return { lease: { generation, token } };
+      if (kind !== 'hit') return { lease: null };
       return { record: decodeRecord(id, version ?? null, json ?? null, lastSeenAt ?? null, expiresAt ?? null) };
     } catch (error) {
+      // Whatever Redis holds here, the store decides: never trust what cannot be read.
       options.logger?.({ level: 'warn', event: 'session.cache.malformed', message: 'a cached session could not be read; dropped, reading the store', sessionId: id, error });
       await invalidate('drop malformed entry', id);
       return { lease: null };

@@ -94,8 +94,10 @@ export function redisStore(options: RedisStoreOptions): Store {
     },
 
     async deleteExpired(now: Date, limit: number): Promise<number> {
-      if (limit <= 0) return 0;
-      return toInteger(await deleteExpiredScript.run(client, [`${prefix}expiry`], [prefix, now.getTime(), Math.floor(limit)]));
+      if (!(limit >= 1)) return 0;
+      // Lua prints numbers with 14 significant digits: keep the limit an exact, printable integer.
+      const bounded = Math.min(Math.floor(limit), 2 ** 31 - 1);
+      return toInteger(await deleteExpiredScript.run(client, [`${prefix}expiry`], [prefix, now.getTime(), bounded]));
     },
   } satisfies Store);
 }
