@@ -1,21 +1,48 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/index.js';
+import { sqliteStore, type SqliteStore } from '../../src/stores/sqlite/index.js';
 import { makeApp } from './app.js';
 import { client, codeOf } from './client.js';
 import { browser } from './jar.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 
 const running: Running[] = [];
+const databases: SqliteStore[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'tessera-trpc-'));
 afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
+  await Promise.all(databases.splice(0).map((store) => store.close()));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function start(kind: (typeof ADAPTERS)[number], app = makeApp()) {
+type StoreKind = 'memory' | 'sqlite';
+const CASES: [(typeof ADAPTERS)[number], StoreKind][] = [...ADAPTERS.map((kind) => [kind, 'memory'] as [(typeof ADAPTERS)[number], StoreKind]), ['fetch', 'sqlite'], ['standalone', 'sqlite']];
+let current: StoreKind = 'memory';
+let files = 0;
+
+async function storeFor(kind: StoreKind): Promise<Store | undefined> {
+  if (kind === 'memory') return undefined;
+  const store = await sqliteStore(join(dir, `sessions-${files++}.db`));
+  databases.push(store);
+  return store;
+}
+
+async function start(kind: (typeof ADAPTERS)[number], given?: ReturnType<typeof makeApp>) {
+  const store = given ? undefined : await storeFor(current);
+  const app = given ?? makeApp(store ? { store } : {});
   const server = await startServer(kind, app.router, app.createContext);
   running.push(server);
   return { ...app, server, as: (options: Parameters<typeof client>[1] = {}) => client(server.url, { pageOrigin: server.origin, ...options }) };
 }
 
-describe.each(ADAPTERS)('%s adapter: the session lifecycle over real HTTP', (kind) => {
+describe.each(CASES)('%s adapter, %s store: the session lifecycle over real HTTP', (kind, storeKind) => {
+  beforeEach(() => {
+    current = storeKind;
+  });
+
   it('keeps the anonymous cart through login, with a new token; the pre-login token is dead', async () => {
     const { server, as } = await start(kind);
     const { trpc, browser: b } = as();
