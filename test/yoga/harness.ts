@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga, type YogaServerOptions } from 'graphql-yoga';
 import { CookieJar } from 'tough-cookie';
-import { createSessions, memoryStore, type Sessions, type SessionsConfig, type Store } from '../../src/index.js';
+import { createSessions, memoryStore, type SessionManager, type Sessions, type SessionsConfig, type Store } from '../../src/index.js';
 import { createSessionResolvers, sessionTypeDefs, useSessions, type SessionContext } from '../../src/adapters/yoga/index.js';
 
 export const SECRET = 'yoga-test-secret-that-is-at-least-32-bytes!';
@@ -73,6 +73,8 @@ export interface TestServer {
 
 export interface ServerOptions {
   readonly store?: Store;
+  /** Another manager (e.g. `cookieSessions()`); `sessions` of the result is then the one from `createSessions`, unused. */
+  readonly manager?: SessionManager<AppData>;
   readonly config?: Partial<SessionsConfig<AppData>>;
   readonly yoga?: Partial<Pick<YogaServerOptions<object, object>, 'cors' | 'batching'>>;
 }
@@ -90,7 +92,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     schema: createSchema<Ctx>({ typeDefs: [sessionTypeDefs, appTypeDefs], resolvers: [sessionResolvers, appResolvers] }),
     batching: true,
     logging: false,
-    plugins: [useSessions(sessions)],
+    plugins: [useSessions(options.manager ?? sessions)],
     ...options.yoga,
   });
   const server: Server = createServer(yoga);
@@ -155,9 +157,9 @@ export class Browser {
   }
 
   /** The session cookie's value in the jar, or null. */
-  async token(): Promise<string | null> {
+  async token(name = 'sid'): Promise<string | null> {
     const cookies = await this.jar.getCookies(this.server.url);
-    return cookies.find((cookie) => cookie.key === 'sid')?.value ?? null;
+    return cookies.find((cookie) => cookie.key === name)?.value ?? null;
   }
 
   /** Replaces the session cookie (to replay an old or tampered token). */

@@ -1,5 +1,5 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import type { Session, SessionData, Sessions } from '../../index.js';
+import type { Session, SessionData, SessionManager } from '../../index.js';
 
 /**
  * What {@link useSessions} adds to the GraphQL context. Type your schema with it:
@@ -23,8 +23,8 @@ export interface SessionContext<Data extends SessionData = SessionData> {
    * store query. Every operation of one HTTP request (Yoga batching) gets the same session.
    */
   readonly session: () => Promise<Session<Data>>;
-  /** The session manager, for listing and revoking a user's sessions. */
-  readonly sessions: Sessions<Data>;
+  /** The manager given to `useSessions`: from `createSessions()` (listing, revoking) or `cookieSessions()`. */
+  readonly sessions: SessionManager<Data>;
 }
 
 /** The full context a session resolver receives: Yoga's own plus {@link SessionContext}. */

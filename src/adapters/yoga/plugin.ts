@@ -1,6 +1,6 @@
 import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
-import { SessionError, type Session, type SessionData, type Sessions } from '../../index.js';
+import { SessionError, type Session, type SessionData, type SessionManager } from '../../index.js';
 import type { SessionContext } from './context.js';
 import { withholdCredentialedCors } from './cors.js';
 import { toGraphQLError, translateErrors } from './errors.js';
@@ -42,7 +42,7 @@ function isMutation(args: ExecutionArgs): boolean {
  * });
  * ```
  */
-export function useSessions<Data extends SessionData>(sessions: Sessions<Data>): Plugin<SessionContext<Data>> {
+export function useSessions<Data extends SessionData>(sessions: SessionManager<Data>): Plugin<SessionContext<Data>> {
   const perRequest = new RequestSessions(sessions);
   let logger: YogaLogger | undefined;
   const logInternal = (error: SessionError): void => logger?.error(error);

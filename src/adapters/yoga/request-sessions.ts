@@ -1,4 +1,4 @@
-import type { Session, SessionData, Sessions } from '../../index.js';
+import type { Session, SessionData, SessionManager } from '../../index.js';
 
 /** One HTTP request's session, shared by every operation Yoga runs for it. */
 interface RequestSession<Data extends SessionData> {
@@ -16,10 +16,10 @@ interface RequestSession<Data extends SessionData> {
  * so the cache is keyed by it; a `WeakMap` lets a finished request go without clean-up.
  */
 export class RequestSessions<Data extends SessionData> {
-  readonly #sessions: Sessions<Data>;
+  readonly #sessions: SessionManager<Data>;
   readonly #byRequest = new WeakMap<Request, RequestSession<Data>>();
 
-  constructor(sessions: Sessions<Data>) {
+  constructor(sessions: SessionManager<Data>) {
     this.#sessions = sessions;
   }
 

@@ -1,5 +1,5 @@
 import type { GraphQLScalarType } from 'graphql';
-import { SessionError, type Session, type SessionData, type SessionInfo } from '../../index.js';
+import { SessionError, type Session, type SessionData, type SessionInfo, type SessionManager, type Sessions } from '../../index.js';
 import type { SessionResolverContext } from './context.js';
 import { DateTimeScalar } from './date-time.js';
 
@@ -57,6 +57,19 @@ export type SessionResolvers<Data extends SessionData = SessionData> = {
   };
 };
 
+/**
+ * The server-side manager, for listing and revoking. `cookieSessions()` keeps sessions in
+ * the cookie only, so it has nothing to list or revoke: a schema that offers those fields
+ * needs `createSessions()`, and saying so loudly beats an empty list.
+ */
+function withStore<Data extends SessionData>(manager: SessionManager<Data>): Sessions<Data> {
+  const candidate = manager as Partial<Sessions<Data>>;
+  if (typeof candidate.listSessions === 'function' && typeof candidate.revokeSession === 'function' && typeof candidate.revokeUser === 'function') {
+    return manager as Sessions<Data>;
+  }
+  throw new TypeError('mySessions, revokeSession and revokeOtherSessions need a manager from createSessions() (cookieSessions() cannot list or revoke)');
+}
+
 function requireUser(session: Pick<Session, 'userId'>): string {
   const userId = session.userId;
   if (userId === null) throw new SessionError('UNAUTHENTICATED', 'sign in first');
@@ -90,7 +103,8 @@ export function createSessionResolvers<Data extends SessionData = SessionData>(o
       },
       async mySessions(_parent, _args, context) {
         const session = await context.session();
-        const listed = await context.sessions.listSessions(requireUser(session));
+        const userId = requireUser(session);
+        const listed = await withStore(context.sessions).listSessions(userId);
         return listed.map((summary) => ({
           id: summary.id,
           current: summary.id === session.id,
@@ -128,13 +142,15 @@ export function createSessionResolvers<Data extends SessionData = SessionData>(o
           return true;
         }
         // Only the user's own sessions: someone else's id (or a made-up one) does nothing.
-        const own = await context.sessions.listSessions(userId);
+        const manager = withStore(context.sessions);
+        const own = await manager.listSessions(userId);
         if (!own.some((summary) => summary.id === args.id)) return false;
-        return context.sessions.revokeSession(args.id);
+        return manager.revokeSession(args.id);
       },
       async revokeOtherSessions(_parent, _args, context) {
         const session = await context.session();
-        return context.sessions.revokeUser(requireUser(session), { except: session.id });
+        const userId = requireUser(session);
+        return withStore(context.sessions).revokeUser(userId, { except: session.id });
       },
     },
   };
