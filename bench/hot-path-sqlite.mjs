@@ -1,6 +1,7 @@
 // Measures the session hot path on SQLite: sqliteStore().get(id) against the floor of
 // DESIGN.md §7, a hand-written cached better-sqlite3 prepared PK lookup on the same file
 // with the same settings (WAL, synchronous=NORMAL, busy_timeout, normal locking).
+// Also prints, for reference, kyselyStore through Kysely with and without cacheStatements().
 // Run after `npm run build`:  node bench/hot-path-sqlite.mjs
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { kyselyStore } from '../dist/stores/kysely/index.js';
-import { sqliteStore } from '../dist/stores/sqlite/index.js';
+import { cacheStatements, sqliteStore } from '../dist/stores/sqlite/index.js';
 
 const ROWS = 10_000;
 const BATCHES = 200;
@@ -46,10 +47,18 @@ plainDb.pragma('synchronous = NORMAL');
 plainDb.pragma('busy_timeout = 5000');
 const uncached = kyselyStore({ db: new Kysely({ dialect: new SqliteDialect({ database: plainDb }) }) });
 
+// And through Kysely with the statement cache under its driver (the path every other query takes).
+const cachedDb = new Database(path);
+cachedDb.pragma('journal_mode = WAL');
+cachedDb.pragma('synchronous = NORMAL');
+cachedDb.pragma('busy_timeout = 5000');
+const viaKysely = kyselyStore({ db: new Kysely({ dialect: new SqliteDialect({ database: cacheStatements(cachedDb) }) }) });
+
 const variants = {
   'floor: cached stmt.get(id) (sync)': { sync: (id) => floorStmt.get(id) },
   'floor: cached stmt.get(id), awaited': { async: async (id) => floorStmt.get(id) },
   'tessera sqliteStore().get(id)': { async: (id) => store.get(id) },
+  'kyselyStore on Kysely + cacheStatements()': { async: (id) => viaKysely.get(id) },
   'kyselyStore, SqliteDialect without statement cache': { async: (id) => uncached.get(id) },
 };
 
@@ -86,4 +95,5 @@ if (check?.id !== ids[0]) throw new Error('bench sanity check failed: store.get 
 await store.close();
 floorDb.close();
 plainDb.close();
+cachedDb.close();
 rmSync(dir, { recursive: true, force: true });
