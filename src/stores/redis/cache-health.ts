@@ -5,7 +5,7 @@ import type { ObservableRedisClient } from './redis-client.js';
 /** ioredis states in which a command would only wait or fail: skip Redis at once. */
 const DOWN_STATES: ReadonlySet<string> = new Set(['reconnecting', 'close', 'end']);
 
-/** The outcome of one cache call: Redis's reply, or `undefined` when the cache was skipped or failed. */
+/** The outcome of one cache call: Redis's reply, or `ok: false` when the cache was skipped or failed. */
 export type CacheOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
 
 const FAILED: CacheOutcome<never> = Object.freeze({ ok: false });

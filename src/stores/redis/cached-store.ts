@@ -57,7 +57,9 @@ function positiveSeconds(value: number | undefined, fallback: number, option: st
  * - an entry never outlives the record's `expiresAt`, so a stale deadline cannot end a session early.
  *
  * Revoking a user therefore costs every cached session one store read. Listing and purging go
- * to the store. Standalone Redis or Sentinel; not Redis Cluster.
+ * to the store. Sessions deleted in the database behind the cache's back (a script, the CLI)
+ * stay readable from the cache for up to `ttlSeconds`; a `revokeUser` through the app ends that
+ * at once. Standalone Redis or Sentinel; not Redis Cluster.
  *
  * @example
  * ```ts
@@ -159,8 +161,9 @@ export function cachedStore(options: CachedStoreOptions): Store {
 
     async deleteByUser(userId: string, exceptId?: string): Promise<number> {
       const count = await store.deleteByUser(userId, exceptId);
-      // The store does not say which ids it deleted; a new generation forgets them all.
-      if (count > 0) await health.invalidateAll('revoke user');
+      // The store does not say which ids it deleted; a new generation forgets them all. Even for
+      // a count of 0: the records may have been deleted behind the cache's back (a CLI on the database).
+      await health.invalidateAll('revoke user');
       return count;
     },
 

@@ -28,7 +28,9 @@ const recordArgs = (record: SessionRecord): string[] => {
  * its `expiresAt`, so Redis reclaims dead sessions itself; a sorted set per user serves
  * `listByUser` and `deleteByUser`. Every write is one Lua script, so `create` is
  * insert-only, `update` is a compare-and-swap on the version, and neither `update` nor
- * `touch` can insert. Dates are kept as epoch milliseconds.
+ * `touch` can insert. Dates are kept as epoch milliseconds. A record whose `expiresAt` is
+ * already past by Redis's clock (clock skew, a test clock) is kept one more minute, so that
+ * the engine's clock, which is the authority, decides; `deleteExpired` removes it by that clock.
  *
  * Redis here is the database: run it with persistence (AOF) if sessions must survive a
  * restart. For Redis as a cache in front of SQL, see `cachedStore`.
