@@ -26,12 +26,14 @@ const appTypeDefs = /* GraphQL */ `
     cart: [String!]!
     keys: [String!]!
     hello: String!
+    sneakyWrite: Boolean!
   }
   type Mutation {
     addToCart(item: String!): [String!]!
     setKey(key: String!, value: String!): Boolean!
     boom: Boolean!
     ping: Boolean!
+    sensitive: Boolean!
   }
 `;
 
@@ -42,6 +44,11 @@ const appResolvers = {
     cart: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.session()).get('cart') ?? [],
     keys: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.session()).keys(),
     hello: () => 'world',
+    /** A query that writes: over GET the core refuses the write where it is made. */
+    sneakyWrite: async (_: unknown, __: unknown, ctx: Ctx) => {
+      (await ctx.session()).set('sneaky', 'yes');
+      return true;
+    },
   },
   Mutation: {
     addToCart: async (_: unknown, args: { item: string }, ctx: Ctx) => (await ctx.session()).update('cart', (cart = []) => [...cart, args.item]),
@@ -56,6 +63,11 @@ const appResolvers = {
     },
     /** An app mutation that never touches the session: the CSRF rule still applies. */
     ping: () => true,
+    /** Step-up: needs a sign-in within the last 5 minutes. */
+    sensitive: async (_: unknown, __: unknown, ctx: Ctx) => {
+      (await ctx.session()).requireRecentAuth('5m');
+      return true;
+    },
   },
 };
 

@@ -199,4 +199,24 @@ describe('useSessions over real HTTP: the session lifecycle', () => {
     expect(response.text).not.toMatch(/disk|secret-path|store/);
     expect(response.status).toBe(500);
   });
+
+  it('a write in a query over GET throws where it is made (SESSION_CLOSED → INTERNAL_SERVER_ERROR) and stores nothing', async () => {
+    const s = await start();
+    const browser = new Browser(s);
+    const response = await browser.request(null, { method: 'GET', url: `${s.url}?query=${encodeURIComponent('{ sneakyWrite }')}`, headers: { 'content-type': '' } });
+    expect(response.body.errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect((await browser.gql(KEYS)).body).toEqual({ data: { keys: [] } });
+  });
+
+  it('requireRecentAuth in an app mutation: FORBIDDEN (403) with reason REAUTH_REQUIRED once the sign-in is old', async () => {
+    const clock = manualClock(Date.now());
+    const browser = new Browser(await start({ config: { clock: clock.now } }));
+    await login(browser);
+    expect((await browser.gql(/* GraphQL */ `mutation { sensitive }`)).body).toEqual({ data: { sensitive: true } });
+    clock.advance(6 * 60);
+    const response = await browser.gql(/* GraphQL */ `mutation { sensitive }`);
+    expect(response.status).toBe(403);
+    expect(response.body.errors[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'REAUTH_REQUIRED' });
+  });
 });
