@@ -56,6 +56,26 @@ describe('sqliteStore', () => {
     }
   });
 
+  it('a lookup while store.db is inside a transaction waits for it, never reading its uncommitted rows', async () => {
+    const store = await sqliteStore(freshPath());
+    try {
+      const t = Date.now();
+      const trx = await store.db.startTransaction().execute();
+      await trx
+        .insertInto('tessera_sessions')
+        .values({ id: 'uncommitted-0000000000', secret_hash: 'h', previous_secret_hash: null, previous_secret_expires_at: null, user_id: null, authenticated_at: null, data: 'd', version: 1, created_at: t, last_seen_at: t, expires_at: t, absolute_expires_at: t, user_agent: null, ip_address: null })
+        .execute();
+      let settled = false;
+      const pending = store.get('uncommitted-0000000000').finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(settled).toBe(false);
+      await trx.rollback().execute();
+      expect(await pending).toBe(null);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('accepts :memory: and a custom table name', async () => {
     const store = await sqliteStore(':memory:', { table: 'app_sessions' });
     try {
