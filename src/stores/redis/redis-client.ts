@@ -1,11 +1,10 @@
 /**
  * The slice of a Redis client that tessera uses: one generic command call.
  *
- * ioredis (5.x, 6.x) fits as it is (`new Redis(url)`); so does anything else with a
- * `call(command, ...args)` that resolves the reply. Depending on this shape rather than
- * on a package keeps `tessera/redis` free of a runtime import, as Kysely does with its
- * drivers. node-redis fits through a one-line wrapper:
- * `{ call: (command, ...args) => client.sendCommand([command, ...args.map(String)]) }`.
+ * ioredis (`new Redis(url)`) fits as it is; another client can be adapted by wrapping its
+ * raw-command method (node-redis: `sendCommand`), as long as replies arrive as strings,
+ * integers, arrays and `null`. Depending on this shape rather than on a package keeps
+ * `tessera/redis` free of a runtime import, as Kysely does with its drivers.
  *
  * Do not configure the client with ioredis' `keyPrefix`: it is not applied to keys built
  * inside scripts, so keys would split across two namespaces. Use the store's `prefix`.
@@ -22,6 +21,7 @@ export interface RedisClient {
 export interface ObservableRedisClient extends RedisClient {
   /** ioredis' connection state: `'ready'`, `'reconnecting'`, `'end'`… */
   readonly status?: string;
+  /** ioredis' EventEmitter `once`: a `'ready'` listener is added only while the cache is stale. */
   once?(event: 'ready', listener: () => void): unknown;
 }
 
