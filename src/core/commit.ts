@@ -4,7 +4,7 @@ import { SessionError } from './errors.js';
 import { openEnvelope, storeCall } from './load.js';
 import { clientAddress } from './request.js';
 import { applyOp } from './session.js';
-import type { Envelope, SessionState } from './session-state.js';
+import { snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
 import { formatToken, generateId, generateSecret, hashesEqual, hashSecret } from './token.js';
 
@@ -93,7 +93,7 @@ function finish(state: SessionState): void {
   state.ops = [];
   state.newSecret = null;
   state.modified = false;
-  state.committedData = JSON.stringify(state.data);
+  state.committedData = null;
   state.committedFingerprint = state.fingerprint;
 }
 
@@ -229,6 +229,7 @@ async function rebase<Data extends SessionData>(state: SessionState<Data>, lost:
   const envelope = await openEnvelope(config, fresh);
   const data = envelope?.d ?? (Object.create(null) as SessionData);
   for (const op of state.ops) applyOp(data, op);
+  snapshotCommittedData(state);
   state.data = data;
   if (!hashesEqual(secretHash, fresh.secretHash)) {
     // Someone rotated meanwhile: we now hold the grace secret, which may not rotate or sign in.
@@ -248,7 +249,7 @@ export function rollback(state: SessionState): void {
   state.secret = state.committedSecret;
   state.viaGrace = state.committedViaGrace;
   state.deletions = [];
-  state.data = Object.assign(Object.create(null) as SessionData, JSON.parse(state.committedData) as SessionData);
+  if (state.committedData !== null) state.data = Object.assign(Object.create(null) as SessionData, JSON.parse(state.committedData) as SessionData);
   state.fingerprint = state.committedFingerprint;
   state.ops = [];
   state.newSecret = null;

@@ -118,7 +118,7 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   state.secret = state.committedSecret = token.secret;
   state.viaGrace = state.committedViaGrace = viaGrace;
   state.data = envelope.d;
-  state.committedData = JSON.stringify(envelope.d);
+  state.committedData = null;
   state.committedFingerprint = envelope.f;
   state.fingerprint = envelope.f;
   state.userId = record.userId;

@@ -43,7 +43,12 @@ export interface SessionState<Data extends SessionData = SessionData> {
   committedRecord: SessionRecord | null;
   committedSecret: string | null;
   committedViaGrace: boolean;
-  committedData: string;
+  /**
+   * JSON of the data as last loaded or committed, or `null` while `data` still is that data
+   * (nothing has changed it since): most requests never change their data, so the snapshot
+   * is taken by {@link snapshotCommittedData} before the first change, not at every load.
+   */
+  committedData: string | null;
   committedFingerprint: string | undefined;
 
   data: SessionData;
@@ -69,6 +74,11 @@ export interface SessionState<Data extends SessionData = SessionData> {
   outgoingClearSiteData: string | null;
   /** Commits of one request run one at a time. */
   chain: Promise<void>;
+}
+
+/** Takes the rollback snapshot of the committed data; call before anything changes or replaces `data`. */
+export function snapshotCommittedData(state: SessionState): void {
+  if (state.committedData === null) state.committedData = JSON.stringify(state.data);
 }
 
 /** The state of a session that has loaded nothing yet: anonymous, empty, unchanged. */

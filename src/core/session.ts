@@ -2,7 +2,7 @@ import type { SessionData } from './config.js';
 import { csrfVerdict } from './csrf.js';
 import { durationToSeconds, type Duration } from './duration.js';
 import { SessionError } from './errors.js';
-import type { DataOp, SessionState } from './session-state.js';
+import { snapshotCommittedData, type DataOp, type SessionState } from './session-state.js';
 
 /** Reads a session's private state; set once by the class's static block. */
 let readState: (session: Session<SessionData>) => SessionState | undefined;
@@ -259,6 +259,7 @@ export class Session<Data extends SessionData = SessionData> {
     state.record = null;
     state.secret = null;
     state.viaGrace = false;
+    snapshotCommittedData(state);
     state.data = Object.create(null) as SessionData;
     state.ops = [];
     state.userId = null;
@@ -272,6 +273,7 @@ export class Session<Data extends SessionData = SessionData> {
     const state = stateOf(this);
     this.#assertWritable(state.record === null || state.dataInCookie, 'a data change');
     state.accessed = true;
+    snapshotCommittedData(state);
     applyOp(state.data, op);
     state.ops.push(op);
     state.modified = true;
