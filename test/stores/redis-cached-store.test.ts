@@ -191,7 +191,30 @@ describe.skipIf(!service)('cachedStore', () => {
     expect(await two.get(keep.id)).toEqual(keep);
   });
 
-  it('keeps its keys under its prefix and drops a malformed entry instead of trusting it', async () => {
+  it('writes only under its prefix and leaves look-alike app keys alone', async () => {
+    const prefix = fresh('isolation');
+    const label = prefix.split(':').slice(0, -1).join(':');
+    const appKeys = [label, `${label}gen`, `${label}e:0:x`, `app:${prefix}gen`];
+    for (const key of appKeys) await client.set(key, 'app value');
+    try {
+      const store = cachedStore({ cache: client, store: memoryStore(), prefix });
+      const record = liveRecord({ userId: 'iso' });
+      await store.create(record);
+      await store.get(record.id);
+      await store.update({ ...record, version: 2 }, 1);
+      await store.touch(record.id, { lastSeenAt: new Date(), expiresAt: record.expiresAt });
+      await store.deleteByUser('iso');
+      await store.delete(record.id);
+      for (const key of appKeys) expect(await client.get(key)).toBe('app value');
+      const ours = (await keysUnder(client, label)).filter((key) => !appKeys.includes(key));
+      expect(ours.length).toBeGreaterThan(0);
+      expect(ours.every((key) => key.startsWith(prefix))).toBe(true);
+    } finally {
+      await client.del(...appKeys);
+    }
+  });
+
+  it('drops a malformed entry instead of trusting it', async () => {
     const prefix = fresh('malformed');
     const warnings: string[] = [];
     const store = cachedStore({ cache: client, store: memoryStore(), prefix, logger: (entry) => warnings.push(entry.event) });
