@@ -55,23 +55,23 @@ async function bridge(req: IncomingMessage, res: ServerResponse, handle: (reques
 }
 
 /** Starts the router on a real HTTP server on 127.0.0.1 with the chosen tRPC adapter. */
-export async function startServer(kind: AdapterKind, router: AnyTRPCRouter, createContext: CreateContext): Promise<Running> {
+export async function startServer(kind: AdapterKind, router: AnyTRPCRouter, createContext: CreateContext, handler: { allowMethodOverride?: boolean } = {}): Promise<Running> {
   let server: Server;
   let closeExtra = async (): Promise<void> => {};
   if (kind === 'fetch') {
     server = createServer((req, res) => {
-      void bridge(req, res, (request) => fetchRequestHandler({ endpoint: '/trpc', req: request, router, createContext }));
+      void bridge(req, res, (request) => fetchRequestHandler({ endpoint: '/trpc', req: request, router, createContext, ...handler }));
     });
   } else if (kind === 'standalone') {
-    server = createHTTPServer({ router, createContext, basePath: '/trpc/' });
+    server = createHTTPServer({ router, createContext, basePath: '/trpc/', ...handler });
   } else if (kind === 'express') {
     const app = express();
-    app.use('/trpc', createExpressMiddleware({ router, createContext }));
+    app.use('/trpc', createExpressMiddleware({ router, createContext, ...handler }));
     server = createServer(app);
   } else {
     // tRPC's batch URL puts every procedure path in one route parameter (tRPC's Fastify docs raise the limit too).
     const app = Fastify({ routerOptions: { maxParamLength: 5000 } });
-    await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions: { router, createContext } });
+    await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions: { router, createContext, ...handler } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     server = app.server;
     closeExtra = () => app.close();

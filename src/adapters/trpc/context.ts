@@ -99,12 +99,14 @@ export function createSessionContext<Data extends SessionData>(sessions: Session
     }
     guardStateChanging(sessions, request, method, info);
 
+    const unsafeMethod = !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
     const state: RequestState<Data> = {
       sessions,
       request,
       loadOptions: { cookieWritable: !streamed },
       target,
-      exclusive: !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()),
+      exclusive: unsafeMethod,
+      readOnly: unsafeMethod && info.type !== 'mutation',
       expectedUsers: countSessionCalls(info),
       finishedUsers: 0,
       queue: Promise.resolve(),

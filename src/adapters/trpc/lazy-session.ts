@@ -13,6 +13,12 @@ export interface RequestState<Data extends SessionData = SessionData> {
    * one session, and `discard()` after a failed one must not roll back another's changes.
    */
   readonly exclusive: boolean;
+  /**
+   * A query (or subscription) sent over POST (tRPC's `methodOverride`): closed as soon as it is
+   * loaded, so it is as read-only as over GET, where the core itself refuses writes; only the
+   * touch, which a commit does without any change, still happens.
+   */
+  readonly readOnly: boolean;
   /** Calls of this request whose procedure has a session middleware; once all have finished, nothing can commit any more. */
   readonly expectedUsers: number;
   finishedUsers: number;
@@ -74,6 +80,7 @@ export function isLazySession(value: unknown): value is LazySession<never> {
 function loadOnce<Data extends SessionData>(state: RequestState<Data>): Promise<Session<Data>> {
   state.loading ??= state.sessions.load(state.request, state.loadOptions).then((session) => {
     state.session = session;
+    if (state.readOnly) state.sessions.close(session);
     OWNERS.set(session as unknown as Session<never>, state as unknown as RequestState);
     return session;
   });
