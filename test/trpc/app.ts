@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import { createSessions, memoryStore, type SessionsConfig, type Store } from '../../src/index.js';
-import { createSessionContext, createSessionProcedures, createSessionRouter, type SessionContextOptions } from '../../src/adapters/trpc/index.js';
+import { createSessionContext, createSessionPlugin, createSessionProcedures, createSessionRouter, type SessionContextOptions } from '../../src/adapters/trpc/index.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 
@@ -73,6 +73,10 @@ export function makeApp(options: { store?: Store; config?: Partial<SessionsConfi
       return name;
     }),
     whoami: authedProcedure.query(({ ctx }) => ctx.userId),
+    pluginCart: t.procedure.concat(createSessionPlugin<AppData>().authedProcedure).input(z.string()).mutation(({ ctx, input }) => {
+      ctx.session.update('cart', (cart = []) => [...cart, `${ctx.userId}:${input}`]);
+      return ctx.session.get('cart') ?? [];
+    }),
     slowRead: sessionProcedure.query(async ({ ctx }) => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       return ctx.session.get('cart') ?? [];

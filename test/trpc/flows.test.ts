@@ -188,6 +188,15 @@ describe.each(CASES)('%s adapter, %s store: the session lifecycle over real HTTP
     expect(await trpc.read.query('sneaky')).toBeNull();
   });
 
+  it('procedures built with .concat(createSessionPlugin().authedProcedure) load and commit the same way', async () => {
+    const { trpc } = (await start(kind)).as();
+    expect(await codeOf(trpc.pluginCart.mutate('pear'))).toBe('UNAUTHORIZED');
+    await trpc.cart.add.mutate('apple');
+    await trpc.session.login.mutate({ username: 'alice', password: 'wonderland' });
+    expect(await trpc.pluginCart.mutate('pear')).toEqual(['apple', 'alice:pear']);
+    expect(await trpc.cart.get.query()).toEqual(['apple', 'alice:pear']);
+  });
+
   it('a change made after the procedure returned throws where it is made', async () => {
     const app = makeApp();
     const { trpc } = (await start(kind, app)).as();

@@ -29,8 +29,9 @@ export interface SessionContext<Data extends SessionData = SessionData> {
 
 /**
  * Whether response headers may be on the wire before the procedures finish: a
- * `httpBatchStreamLink` batch (`trpc-accept`/`accept: application/jsonl`, the same test
- * tRPC's `resolveResponse` makes; it streams batches only) or an SSE subscription.
+ * `httpBatchStreamLink` batch (`trpc-accept` or `accept: application/jsonl`, read as tRPC's
+ * own `resolveResponse` reads it into `info.accept`; it streams batches only) or an SSE
+ * subscription.
  */
 function isStreamed(info: TRPCRequestInfo): boolean {
   return (info.accept === 'application/jsonl' && info.isBatchCall) || info.type === 'subscription';
@@ -62,8 +63,9 @@ function streamedHeaders(target: Headers | NodeResponseLike, request: SessionReq
  *   the CSRF rule with `FORBIDDEN`, before any procedure runs;
  * - creates a {@link LazySession}: no store access until a session procedure uses it;
  * - for a streamed response (`httpBatchStreamLink`, subscriptions) loads the session with
- *   `cookieWritable: false`, so sign-in, sign-out and rotation throw before changing anything
- *   while data changes and touches still work (use `httpBatchLink` or `httpLink` for those);
+ *   `cookieWritable: false`, so sign-in, rotation and a new session's first write throw
+ *   before changing anything, while data changes and touches still work (use `httpBatchLink`
+ *   or `httpLink` for those);
  * - routes the response headers: into `resHeaders` at each commit (fetch), or into the head
  *   right before it is written (Node), where tRPC cannot overwrite them.
  *
