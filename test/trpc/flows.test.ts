@@ -62,6 +62,18 @@ describe.each(CASES)('%s adapter, %s store: the session lifecycle over real HTTP
     expect(await replay.trpc.session.me.query()).toEqual({ id: null, userId: null, authenticatedAt: null, expiresAt: null });
   });
 
+  it('a batch that creates a session and signs in ends with the signed-in cookie', async () => {
+    const { server, as } = await start(kind);
+    const { trpc, browser: b } = as();
+    const [cart, me] = await Promise.all([trpc.cart.add.mutate('apple'), trpc.session.login.mutate({ username: 'alice', password: 'wonderland' })]);
+    expect(cart).toEqual(['apple']);
+    expect(me.userId).toBe('alice');
+    expect(b.setCookies.at(-1)?.length).toBeGreaterThanOrEqual(1);
+    expect(await b.sid(server.url)).toBeDefined();
+    expect(await trpc.session.me.query()).toMatchObject({ userId: 'alice', id: me.id });
+    expect(await trpc.cart.get.query()).toEqual(['apple']);
+  });
+
   it('sends Set-Cookie, Vary: Cookie and Cache-Control: no-store on the login response', async () => {
     const { server, as } = await start(kind);
     const seen: Response[] = [];
