@@ -54,6 +54,29 @@ describe('batching: one session per HTTP request', () => {
     expect((await browser.gql(KEYS)).body.data.keys.sort()).toEqual(['first', 'second']);
   });
 
+  it("a failing query beside a mutation does not roll back the mutation's changes", async () => {
+    server = await startServer();
+    const browser = new Browser(server);
+    const response = await browser.request([
+      { query: /* GraphQL */ `mutation { setLater(key: "kept", value: "1") }` },
+      { query: /* GraphQL */ `query { broken }` },
+      { query: /* GraphQL */ `query { broken }` },
+    ]);
+    expect(response.body[0].data).toEqual({ setLater: true });
+    expect(response.body[1].errors[0].message).toBe('Unexpected error.');
+    expect((await browser.gql(KEYS)).body.data.keys).toEqual(['kept']);
+  });
+
+  it('a query batched after a failing mutation does not commit its half-done changes', async () => {
+    server = await startServer();
+    const browser = new Browser(server);
+    await browser.gql(ADD, { item: 'apple' });
+    const response = await browser.request([{ query: /* GraphQL */ `mutation { boom }` }, { query: KEYS }]);
+    expect(response.body[0].errors[0].message).toBe('Unexpected error.');
+    expect(response.body[1].data.keys).toEqual(['cart']);
+    expect((await browser.gql(KEYS)).body.data.keys).toEqual(['cart']);
+  });
+
   it('a new session created in a batch sets exactly one cookie', async () => {
     server = await startServer();
     const browser = new Browser(server);

@@ -27,6 +27,7 @@ const appTypeDefs = /* GraphQL */ `
     keys: [String!]!
     hello: String!
     sneakyWrite: Boolean!
+    broken: String!
   }
   type Mutation {
     addToCart(item: String!): [String!]!
@@ -34,6 +35,7 @@ const appTypeDefs = /* GraphQL */ `
     boom: Boolean!
     ping: Boolean!
     sensitive: Boolean!
+    setLater(key: String!, value: String!): Boolean!
   }
 `;
 
@@ -44,6 +46,11 @@ const appResolvers = {
     cart: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.session()).get('cart') ?? [],
     keys: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.session()).keys(),
     hello: () => 'world',
+    /** A query that reads the session and then fails. */
+    broken: async (_: unknown, __: unknown, ctx: Ctx) => {
+      (await ctx.session()).get('cart');
+      throw new Error('broken query');
+    },
     /** A query that writes: over GET the core refuses the write where it is made. */
     sneakyWrite: async (_: unknown, __: unknown, ctx: Ctx) => {
       (await ctx.session()).set('sneaky', 'yes');
@@ -63,6 +70,12 @@ const appResolvers = {
     },
     /** An app mutation that never touches the session: the CSRF rule still applies. */
     ping: () => true,
+    /** Writes, then yields to the event loop a few times before it returns (lets siblings interleave). */
+    setLater: async (_: unknown, args: { key: string; value: string }, ctx: Ctx) => {
+      (await ctx.session()).set(args.key, args.value);
+      for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+      return true;
+    },
     /** Step-up: needs a sign-in within the last 5 minutes. */
     sensitive: async (_: unknown, __: unknown, ctx: Ctx) => {
       (await ctx.session()).requireRecentAuth('5m');

@@ -46,14 +46,17 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
   const perRequest = new RequestSessions(sessions);
   let logger: YogaLogger | undefined;
   const logInternal = (error: SessionError): void => logger?.error(error);
-  /** The release of a mutation's turn, by operation context, for the fallback in `onExecutionResult`. */
+  /** The release of an operation's turn, by its context, for the fallback in `onExecutionResult`. */
   const releases = new WeakMap<object, () => void>();
 
-  /** Commits (or, for a failed operation, discards) and returns the errors to report. */
-  async function settle(session: Session<Data>, errors: readonly GraphQLError[]): Promise<GraphQLError[]> {
+  /**
+   * Settles an operation's session changes and returns the errors to report. A failed
+   * mutation's changes are discarded (DESIGN.md §3: never half-applied); a failed query
+   * changed nothing to discard, and skipping its commit only postpones a touch.
+   */
+  async function settle(session: Session<Data>, mutation: boolean, errors: readonly GraphQLError[]): Promise<GraphQLError[]> {
     if (errors.length > 0) {
-      // DESIGN.md §3: a failed operation's changes must not be half-applied.
-      sessions.discard(session);
+      if (mutation) sessions.discard(session);
       return [...errors];
     }
     try {
@@ -79,8 +82,8 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
     async onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue;
       const request = context.request;
-      let release: (() => void) | null = null;
-      if (isMutation(args)) {
+      const mutation = isMutation(args);
+      if (mutation) {
         try {
           sessions.assertSameOrigin(request);
         } catch (error) {
@@ -88,9 +91,9 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
           setResultAndStopExecution({ errors: [toGraphQLError(error)] });
           return undefined;
         }
-        release = await perRequest.exclusive(request);
-        releases.set(context, release);
       }
+      const release = await perRequest.turn(request, mutation);
+      releases.set(context, release);
       return {
         async onExecuteDone({ result, setResult }) {
           try {
@@ -104,18 +107,18 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
             const single = result as ResultLike;
             const translated = translateErrors(single.errors ?? [], logInternal);
             const errors = translated ?? single.errors ?? [];
-            const reported = session === null ? errors : await settle(session, errors);
+            const reported = session === null ? errors : await settle(session, mutation, errors);
             if (translated === null && reported.length === errors.length) return;
             setResult({ ...result, errors: reported });
           } finally {
-            release?.();
+            release();
           }
         },
       };
     },
 
     onExecutionResult({ context }) {
-      // execute() itself threw, so onExecuteDone never ran: let the batch's next mutation go.
+      // execute() itself threw, so onExecuteDone never ran: give the turn back all the same.
       releases.get(context)?.();
     },
 

@@ -1,4 +1,5 @@
 import type { Session, SessionData, SessionManager } from '../../index.js';
+import { Turns, type Release } from './turns.js';
 
 /** One HTTP request's session, shared by every operation Yoga runs for it. */
 interface RequestSession<Data extends SessionData> {
@@ -6,8 +7,8 @@ interface RequestSession<Data extends SessionData> {
   session: Session<Data> | null;
   /** The response has been built: a session loaded from now on is born closed. */
   responded: boolean;
-  /** The tail of the request's mutations, which run one at a time. */
-  queue: Promise<void>;
+  /** Operations of the request take turns: mutations alone, queries side by side. */
+  readonly turns: Turns;
 }
 
 /**
@@ -42,20 +43,10 @@ export class RequestSessions<Data extends SessionData> {
     return entry.loading.catch(() => null);
   }
 
-  /**
-   * Waits until the request's earlier mutations have settled and returns the release
-   * (safe to call twice). Batched mutations share one session: run together, a failed
-   * one's `discard()` would also roll back a sibling's changes before they were committed.
-   */
-  async exclusive(request: Request): Promise<() => void> {
-    const entry = this.#entry(request);
-    const previous = entry.queue;
-    let release: () => void = () => {};
-    entry.queue = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await previous;
-    return release;
+  /** Waits for this operation's turn (see {@link Turns}): alone for a mutation, beside other queries for a query. */
+  turn(request: Request, alone: boolean): Promise<Release> {
+    const turns = this.#entry(request).turns;
+    return alone ? turns.exclusive() : turns.shared();
   }
 
   /**
@@ -74,7 +65,7 @@ export class RequestSessions<Data extends SessionData> {
   #entry(request: Request): RequestSession<Data> {
     let entry = this.#byRequest.get(request);
     if (!entry) {
-      entry = { loading: null, session: null, responded: false, queue: Promise.resolve() };
+      entry = { loading: null, session: null, responded: false, turns: new Turns() };
       this.#byRequest.set(request, entry);
     }
     return entry;
