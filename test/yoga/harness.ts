@@ -136,7 +136,7 @@ export interface GraphQLResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only: bodies are inspected ad hoc
+  /** Parsed JSON, inspected ad hoc by the tests (test-only `any`). */
   readonly body: any;
 }
 
