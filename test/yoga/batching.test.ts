@@ -30,6 +30,17 @@ describe('batching: one session per HTTP request', () => {
     expect(counting.calls.touch).toBe(0);
   });
 
+  it('a request that never asks for the session costs no store query, even with a valid cookie', async () => {
+    const counting = countingStore(memoryStore());
+    server = await startServer({ store: counting.store });
+    const browser = new Browser(server);
+    await login(browser);
+    counting.reset();
+    const response = await browser.request([{ query: /* GraphQL */ `query { hello }` }, { query: /* GraphQL */ `mutation { ping }` }]);
+    expect(response.body).toEqual([{ data: { hello: 'world' } }, { data: { ping: true } }]);
+    expect(Object.values(counting.calls).reduce((sum, n) => sum + n, 0)).toBe(0);
+  });
+
   it('a batch that only reads makes one store read and no write', async () => {
     const counting = countingStore(memoryStore());
     server = await startServer({ store: counting.store });
