@@ -1,0 +1,6 @@
+// `npm start`: build the example app, then run it (PORT, HOST, DATA_DIR, SESSION_SECRET, TRUST_PROXY, DATABASE_URL).
+import { pathToFileURL } from 'node:url';
+import { buildExample } from './build.mjs';
+
+const server = await buildExample();
+await import(pathToFileURL(server).href);
