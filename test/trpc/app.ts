@@ -1,6 +1,6 @@
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
-import { createSessions, memoryStore, type SessionsConfig, type Store } from '../../src/index.js';
+import { cookieSessions, createSessions, memoryStore, type SessionsConfig, type Store } from '../../src/index.js';
 import { createSessionContext, createSessionPlugin, createSessionProcedures, createSessionRouter, type SessionContextOptions } from '../../src/adapters/trpc/index.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
@@ -10,14 +10,17 @@ export type AppData = { cart: string[]; list: string[]; upload: string } & Recor
 export const USERS: Readonly<Record<string, string>> = { alice: 'wonderland', bob: 'builder' };
 
 /** A manager, its clock and the tRPC app of the adapter tests. */
-export function makeApp(options: { store?: Store; config?: Partial<SessionsConfig<AppData>> } = {}) {
+export function makeApp(options: { store?: Store; config?: Partial<SessionsConfig<AppData>>; mode?: 'store' | 'cookie' } = {}) {
   let now = new Date('2026-01-01T00:00:00Z').getTime();
   const clock = {
     advance: (ms: number) => {
       now += ms;
     },
   };
-  const sessions = createSessions<AppData>({ store: options.store ?? memoryStore(), secrets: [SECRET], clock: () => new Date(now), ...options.config });
+  const sessions =
+    options.mode === 'cookie'
+      ? cookieSessions<AppData>({ secrets: [SECRET], clock: () => new Date(now), ...options.config })
+      : createSessions<AppData>({ store: options.store ?? memoryStore(), secrets: [SECRET], clock: () => new Date(now), ...options.config });
   const sessionContext = createSessionContext(sessions);
   const createContext = (opts: SessionContextOptions) => ({ ...sessionContext(opts), app: 'test' as const });
   type Context = ReturnType<typeof createContext>;

@@ -1,5 +1,5 @@
 import type { TRPCRequestInfo } from '@trpc/server/http';
-import type { NodeRequestLike, NodeResponseLike, SessionData, SessionRequest, Sessions } from '../../index.js';
+import type { NodeRequestLike, NodeResponseLike, SessionData, SessionManager, SessionRequest } from '../../index.js';
 import { guardStateChanging } from './csrf-guard.js';
 import { LazySession, type RequestState } from './lazy-session.js';
 import { beforeHead, varyOnCookie, type NodeServerResponse } from './node-head.js';
@@ -55,7 +55,8 @@ function streamedHeaders(target: Headers | NodeResponseLike, request: SessionReq
 }
 
 /**
- * Creates the tRPC context factory of a session manager. It works with every tRPC adapter
+ * Creates the tRPC context factory of a session manager (`createSessions()`, or the
+ * stateless `cookieSessions()`, which cannot list or revoke). It works with every tRPC adapter
  * (fetch — including Next.js App Router —, standalone, Express, Fastify) and returns
  * `{ session }` for the app to spread into its own context. Per request it:
  *
@@ -79,7 +80,7 @@ function streamedHeaders(target: Headers | NodeResponseLike, request: SessionReq
  * export type Context = Awaited<ReturnType<typeof createContext>>;
  * ```
  */
-export function createSessionContext<Data extends SessionData>(sessions: Sessions<Data>): (options: SessionContextOptions) => SessionContext<Data> {
+export function createSessionContext<Data extends SessionData>(sessions: SessionManager<Data>): (options: SessionContextOptions) => SessionContext<Data> {
   return (options) => {
     const { info } = options;
     const streamed = isStreamed(info);

@@ -1,5 +1,5 @@
 import type { TRPCRequestInfo } from '@trpc/server/http';
-import type { SessionData, SessionRequest, Sessions } from '../../index.js';
+import type { SessionData, SessionManager, SessionRequest } from '../../index.js';
 import { toTRPCError } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -30,7 +30,7 @@ export function isStateChanging(method: string, info: TRPCRequestInfo): boolean 
  * guardStateChanging(sessions, req, req.method, info); // throws TRPCError FORBIDDEN when cross-site
  * ```
  */
-export function guardStateChanging<Data extends SessionData>(sessions: Sessions<Data>, request: SessionRequest, method: string, info: TRPCRequestInfo): void {
+export function guardStateChanging<Data extends SessionData>(sessions: SessionManager<Data>, request: SessionRequest, method: string, info: TRPCRequestInfo): void {
   if (!isStateChanging(method, info)) return;
   try {
     sessions.assertSameOrigin(request);

@@ -1,9 +1,9 @@
-import { SessionError, type LoadOptions, type Session, type SessionData, type SessionRequest, type Sessions } from '../../index.js';
+import { SessionError, type LoadOptions, type Session, type SessionData, type SessionRequest, type SessionManager } from '../../index.js';
 import { toTRPCError } from './errors.js';
 
 /** What one HTTP request needs to resolve and commit its session. Internal to the adapter. */
 export interface RequestState<Data extends SessionData = SessionData> {
-  readonly sessions: Sessions<Data>;
+  readonly sessions: SessionManager<Data>;
   readonly request: SessionRequest;
   readonly loadOptions: LoadOptions;
   /** Where each commit writes its headers (the fetch adapter's `resHeaders`); `undefined` on Node, where they are written when the head goes out. */

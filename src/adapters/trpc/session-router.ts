@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { TRPCError, type TRPCRootObject, type TRPCRuntimeConfigOptions } from '@trpc/server';
-import type { Session, SessionData } from '../../index.js';
+import type { Session, SessionData, SessionManager, Sessions } from '../../index.js';
 import type { SessionContext } from './context.js';
 import { commitNow, ownerOf } from './lazy-session.js';
 import { createSessionProcedures, type SessionDataOf } from './procedures.js';
@@ -47,6 +47,20 @@ export interface SessionRouterOptions<TContext, TSchema extends StandardSchemaV1
 }
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+
+/**
+ * The manager's server-side half, for listing and revoking. `cookieSessions()` keeps sessions
+ * in the cookie only and has nothing to list or revoke: saying so loudly (on the server; the
+ * client sees a plain 500) beats an empty list.
+ */
+function withStore<Data extends SessionData>(manager: SessionManager<Data>): Sessions<Data> {
+  const candidate = manager as Partial<Sessions<Data>>;
+  if (typeof candidate.listSessions === 'function' && typeof candidate.revokeSession === 'function' && typeof candidate.revokeUser === 'function') {
+    return manager as Sessions<Data>;
+  }
+  const cause = new TypeError('list, revoke and revokeOthers need a manager from createSessions() (cookieSessions() cannot list or revoke)');
+  throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal session error', cause });
+}
 
 function viewOf<Data extends SessionData>(session: Session<Data>): SessionView {
   const info = session.info();
@@ -107,7 +121,7 @@ export function createSessionRouter<
     }),
 
     list: authedProcedure.query(async ({ ctx }): Promise<SessionListItem[]> => {
-      const mine = await ownerOf(ctx.session).sessions.listSessions(ctx.userId);
+      const mine = await withStore(ownerOf(ctx.session).sessions).listSessions(ctx.userId);
       return mine.map((summary) => ({
         id: summary.id,
         current: summary.id === ctx.session.id,
@@ -118,15 +132,15 @@ export function createSessionRouter<
     }),
 
     revoke: authedProcedure.input(sessionIdSchema).mutation(async ({ ctx, input }): Promise<{ readonly revoked: true }> => {
-      const owner = ownerOf(ctx.session);
-      const mine = await owner.sessions.listSessions(ctx.userId);
+      const manager = withStore(ownerOf(ctx.session).sessions);
+      const mine = await manager.listSessions(ctx.userId);
       // Someone else's id (or none) looks the same as a missing one: ids are not an oracle.
       if (!mine.some((summary) => summary.id === input.id)) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such session' });
       if (input.id === ctx.session.id) ctx.session.logout();
-      else await owner.sessions.revokeSession(input.id);
+      else await manager.revokeSession(input.id);
       return { revoked: true };
     }),
 
-    revokeOthers: authedProcedure.mutation(({ ctx }): Promise<number> => ownerOf(ctx.session).sessions.revokeUser(ctx.userId, { except: ctx.session.id })),
+    revokeOthers: authedProcedure.mutation(({ ctx }): Promise<number> => withStore(ownerOf(ctx.session).sessions).revokeUser(ctx.userId, { except: ctx.session.id })),
   });
 }

@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeApp } from './app.js';
+import { client, codeOf } from './client.js';
+import { ADAPTERS, startServer, type Running } from './servers.js';
+
+const running: Running[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+
+async function start(kind: (typeof ADAPTERS)[number], app: ReturnType<typeof makeApp>) {
+  const server = await startServer(kind, app.router, app.createContext);
+  running.push(server);
+  return client(server.url, { pageOrigin: server.origin });
+}
+
+describe.each(ADAPTERS)('%s adapter: other managers and core hooks', (kind) => {
+  it('cookieSessions(): the same procedures work; list and revoke say there is no store (500)', async () => {
+    const { trpc, browser } = await start(kind, makeApp({ mode: 'cookie' }));
+    await trpc.cart.add.mutate('apple');
+    const me = await trpc.session.login.mutate({ username: 'alice', password: 'wonderland' });
+    expect(me.userId).toBe('alice');
+    expect(await trpc.cart.get.query()).toEqual(['apple']);
+    expect(await trpc.whoami.query()).toBe('alice');
+    expect(await codeOf(trpc.session.list.query())).toBe('INTERNAL_SERVER_ERROR');
+    expect(await codeOf(trpc.session.revokeOthers.mutate())).toBe('INTERNAL_SERVER_ERROR');
+    await trpc.session.logout.mutate();
+    expect(await browser.sid('http://127.0.0.1/')).toBeUndefined();
+    expect((await trpc.session.me.query()).userId).toBeNull();
+  });
+
+  it('a rateLimit hook that refuses is TOO_MANY_REQUESTS, and nothing is created', async () => {
+    const app = makeApp({ config: { rateLimit: ({ kind: attempt }) => attempt !== 'create' } });
+    const { trpc } = await start(kind, app);
+    expect(await codeOf(trpc.cart.add.mutate('apple'))).toBe('TOO_MANY_REQUESTS');
+    expect(await trpc.cart.get.query()).toEqual([]);
+  });
+});
