@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore, type Store } from '../../src/index.js';
 import { gatedStore, lastWriterWinsStore } from '../helpers/store-probes.js';
 import { makeApp } from './app.js';
-import { client } from './client.js';
+import { client, codeOf } from './client.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 
 const running: Running[] = [];
@@ -38,6 +38,16 @@ describe.each(ADAPTERS)('%s adapter: concurrent requests of one session', (kind)
     await Promise.all([a.append.mutate('x'), b.append.mutate('y')]);
     expect(gate.loadsSeen()).toBe(2);
     expect(((await a.read.query('list')) as string[]).sort()).toEqual(['x', 'y']);
+  });
+
+  it('a write racing a logout never resurrects the session: it lands first or gets CONFLICT', async () => {
+    const { gate, a, b } = await twoTabs(kind, memoryStore());
+    gate.arm(2);
+    const [, write] = await Promise.allSettled([a.session.logout.mutate(), b.set.mutate({ key: 'theme', value: 'dark' })]);
+    expect(gate.loadsSeen()).toBe(2);
+    if (write.status === 'rejected') expect(await codeOf(Promise.reject(write.reason))).toBe('CONFLICT');
+    expect((await a.session.me.query()).userId).toBeNull();
+    expect(await a.read.query('theme')).toBeNull();
   });
 
   it('control: with compare-and-swap switched off, the same interleaving loses a write', async () => {
