@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/index.js';
+import { countingStore } from '../helpers/store-probes.js';
 import { ADD, Browser, CART, SESSION, login, manualClock, startServer, type TestServer } from './harness.js';
 
 let server: TestServer | undefined;
@@ -218,5 +219,31 @@ describe('useSessions over real HTTP: the session lifecycle', () => {
     const response = await browser.gql(/* GraphQL */ `mutation { sensitive }`);
     expect(response.status).toBe(403);
     expect(response.body.errors[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'REAUTH_REQUIRED' });
+  });
+
+  it('a query POSTed as JSON is read-only too: its write throws where it is made, the touch still happens', async () => {
+    const clock = manualClock(Date.now());
+    const counting = countingStore(memoryStore());
+    const s = await start({ store: counting.store, config: { clock: clock.now } });
+    const browser = new Browser(s);
+    await login(browser);
+    const write = await browser.gql(/* GraphQL */ `query { sneakyWrite }`);
+    expect(write.body.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect((await browser.gql(KEYS)).body).toEqual({ data: { keys: [] } });
+
+    clock.advance(2 * 3600);
+    counting.reset();
+    expect((await browser.gql(SESSION)).body.data.session.userId).toBe('user-alice');
+    expect(counting.calls).toMatchObject({ get: 1, touch: 1, update: 0 });
+  });
+
+  it('a batch of queries is read-only; a batch with a mutation lets its queries write (they share one session)', async () => {
+    const s = await start();
+    const browser = new Browser(s);
+    const readOnly = await browser.request([{ query: `query { sneakyWrite }` }, { query: KEYS }]);
+    expect(readOnly.body[0].errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    const mixed = await browser.request([{ query: `query { sneakyWrite }` }, { query: `mutation { ping }` }]);
+    expect(mixed.body[0].data).toEqual({ sneakyWrite: true });
+    expect((await browser.gql(KEYS)).body).toEqual({ data: { keys: ['sneaky'] } });
   });
 });

@@ -1,4 +1,5 @@
-import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
+import { getOperationAST, parse, type ExecutionArgs, type GraphQLError } from 'graphql';
+import type { GraphQLParams } from 'graphql-yoga';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { SessionError, type Session, type SessionData, type SessionManager } from '../../index.js';
 import type { SessionContext } from './context.js';
@@ -17,6 +18,23 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 
 function isMutation(args: ExecutionArgs): boolean {
   return getOperationAST(args.document, args.operationName ?? undefined)?.operation === 'mutation';
+}
+
+/**
+ * Whether a batch may run a mutation. Parsed once more here (batches only) because the
+ * operations of a batch start one by one while they share one session. An operation we
+ * cannot read (a persisted query without text) counts as a possible mutation; one that does
+ * not parse will not run.
+ */
+function batchMayMutate(batch: readonly GraphQLParams[]): boolean {
+  return batch.some((params) => {
+    if (typeof params.query !== 'string') return true;
+    try {
+      return getOperationAST(parse(params.query), params.operationName ?? undefined)?.operation !== 'query';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -74,6 +92,14 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
       logger = yoga.logger;
     },
 
+    onRequestParse({ request }) {
+      return {
+        onRequestParseDone({ requestParserResult }) {
+          if (Array.isArray(requestParserResult)) perRequest.decideReadOnly(request, !batchMayMutate(requestParserResult));
+        },
+      };
+    },
+
     onContextBuilding({ context, extendContext }) {
       const request = context.request;
       extendContext({ session: () => perRequest.load(request), sessions });
@@ -92,6 +118,7 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
           return undefined;
         }
       }
+      perRequest.decideReadOnly(request, !mutation);
       const release = await perRequest.turn(request, mutation);
       releases.set(context, release);
       return {

@@ -7,6 +7,12 @@ interface RequestSession<Data extends SessionData> {
   session: Session<Data> | null;
   /** The response has been built: a session loaded from now on is born closed. */
   responded: boolean;
+  /**
+   * The request runs no mutation, so its session is read-only (closed on load; the touch
+   * still happens at commit). `undefined` until known: for a batch, once it is parsed; for a
+   * single operation, when it starts executing.
+   */
+  readOnly: boolean | undefined;
   /** Operations of the request take turns: mutations alone, queries side by side. */
   readonly turns: Turns;
 }
@@ -29,10 +35,17 @@ export class RequestSessions<Data extends SessionData> {
     const entry = this.#entry(request);
     entry.loading ??= this.#sessions.load(request).then((session) => {
       entry.session = session;
-      if (entry.responded) this.#sessions.close(session);
+      // DESIGN.md §4: queries never write (a POSTed query included); a write throws where it is made.
+      if (entry.responded || entry.readOnly === true) this.#sessions.close(session);
       return session;
     });
     return entry.loading;
+  }
+
+  /** Records whether the request runs any mutation; the first answer stands. */
+  decideReadOnly(request: Request, readOnly: boolean): void {
+    const entry = this.#entry(request);
+    entry.readOnly ??= readOnly;
   }
 
   /** The session if one was loaded (or is loading) for this request; never starts a load. */
@@ -65,7 +78,7 @@ export class RequestSessions<Data extends SessionData> {
   #entry(request: Request): RequestSession<Data> {
     let entry = this.#byRequest.get(request);
     if (!entry) {
-      entry = { loading: null, session: null, responded: false, turns: new Turns() };
+      entry = { loading: null, session: null, responded: false, readOnly: undefined, turns: new Turns() };
       this.#byRequest.set(request, entry);
     }
     return entry;
