@@ -1,6 +1,6 @@
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
-import { cookieSessions, createSessions, memoryStore, type SessionsConfig, type Store } from '../../src/index.js';
+import { cookieSessions, createSessions, memoryStore, SessionError, type SessionsConfig, type Store } from '../../src/index.js';
 import { createSessionContext, createSessionPlugin, createSessionProcedures, createSessionRouter, type SessionContextOptions } from '../../src/adapters/trpc/index.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
@@ -31,7 +31,10 @@ export function makeApp(options: { store?: Store; config?: Partial<SessionsConfi
 
   const router = t.router({
     session: createSessionRouter(t, {
-      authenticate: ({ username, password }) => (USERS[username] === password ? { id: username } : null),
+      authenticate: ({ username, password }) => {
+        if (username === 'throttled') throw new SessionError('RATE_LIMITED', 'too many sign-in attempts; try again later');
+        return USERS[username] === password ? { id: username } : null;
+      },
     }),
     ping: t.procedure.query(() => 'pong'),
     appMutation: t.procedure.mutation(() => 'done'),

@@ -170,6 +170,8 @@ describe.each(CASES)('%s adapter, %s store: the session lifecycle over real HTTP
     expect(await b.sid(server.url)).toBeUndefined();
     expect(await codeOf(trpc.session.login.mutate({ username: '', password: 'x' }))).toBe('BAD_REQUEST');
     expect(await codeOf(trpc.whoami.query())).toBe('UNAUTHORIZED');
+    // authenticate may throttle by throwing the core's error: it maps through the table
+    expect(await codeOf(trpc.session.login.mutate({ username: 'throttled', password: 'x' }))).toBe('TOO_MANY_REQUESTS');
   });
 
   it('a tampered cookie is an anonymous session, never an error', async () => {

@@ -37,7 +37,10 @@ export type SessionProcedureContext<TContext> = Omit<TContext, 'session'> & { re
 
 /** Options of {@link createSessionRouter}. */
 export interface SessionRouterOptions<TContext, TSchema extends StandardSchemaV1> {
-  /** Checks credentials: the user, or `null` for `UNAUTHORIZED`. Compare passwords in constant time. */
+  /**
+   * Checks credentials: the user, or `null` for `UNAUTHORIZED`. Compare passwords in constant
+   * time. To throttle, throw `new SessionError('RATE_LIMITED', …)`: it becomes `TOO_MANY_REQUESTS`.
+   */
   readonly authenticate: (
     credentials: StandardSchemaV1.InferOutput<TSchema>,
     ctx: SessionProcedureContext<TContext>,
