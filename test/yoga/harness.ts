@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga, type YogaServerOptions } from 'graphql-yoga';
 import { CookieJar } from 'tough-cookie';
-import { createSessions, memoryStore, type SessionManager, type Sessions, type SessionsConfig, type Store } from '../../src/index.js';
+import { createSessions, memoryStore, SessionError, type SessionManager, type Sessions, type SessionsConfig, type Store } from '../../src/index.js';
 import { createSessionResolvers, sessionTypeDefs, useSessions, type SessionContext } from '../../src/adapters/yoga/index.js';
 
 export const SECRET = 'yoga-test-secret-that-is-at-least-32-bytes!';
@@ -109,6 +109,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const sessions = createSessions<AppData>({ store: options.store ?? memoryStore(), secrets: [SECRET], ...options.config });
   const sessionResolvers = createSessionResolvers<AppData>({
     authenticate: ({ username, password }) => {
+      if (username === 'throttled') throw new SessionError('RATE_LIMITED', 'too many sign-in attempts; try again later');
       const user = USERS[username];
       return user && user.password === password ? { id: user.id } : null;
     },

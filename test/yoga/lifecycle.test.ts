@@ -76,6 +76,13 @@ describe('useSessions over real HTTP: the session lifecycle', () => {
     expect(await browser.token()).toBe(before);
   });
 
+  it('authenticate may refuse with RATE_LIMITED: TOO_MANY_REQUESTS (429)', async () => {
+    const browser = new Browser(await start());
+    const response = await browser.gql(/* GraphQL */ `mutation { login(input: { username: "throttled", password: "x" }) { id } }`);
+    expect(response.status).toBe(429);
+    expect(response.body.errors[0]).toMatchObject({ message: 'too many sign-in attempts; try again later', extensions: { code: 'TOO_MANY_REQUESTS' } });
+  });
+
   it('logout deletes the record on the server and clears the cookie; a replayed token is anonymous', async () => {
     const s = await start();
     const browser = new Browser(s);
