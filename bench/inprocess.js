@@ -1,0 +1,149 @@
+// In-process suite for one dataset size: tessera (sqliteStore, and kyselyStore on a plain
+// user-supplied Kysely) against the hand-written floor, interleaved in one process.
+// Usage: node --expose-gc bench/inprocess.js <rows> <out.json> [rounds] [budgetMs]
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { createFloor, openFloorDb } from './lib/floor.js';
+import { createLiveSessions, ensureDatabase, request, SERVER_SECRET } from './lib/dataset.js';
+import { interleave } from './lib/measure.js';
+
+const [rowsArg, out, roundsArg, budgetArg] = process.argv.slice(2);
+const rows = Number(rowsArg);
+const rounds = Number(roundsArg ?? 5);
+const budgetMs = Number(budgetArg ?? 150);
+const lib = new URL('./.tmp/lib/', import.meta.url);
+const { createSessions } = await import(new URL('index.js', lib));
+const { sqliteStore } = await import(new URL('sqlite.js', lib));
+const { kyselyStore } = await import(new URL('kysely.js', lib));
+const log = (line) => process.stderr.write(`${line}\n`);
+
+// 1,000 sessions read, 800 written, created fresh each run; the rest is filler.
+const dataset = await ensureDatabase(rows, { sqliteStore, reserve: 1800, log });
+if (!dataset.reused) log(`  ${rows.toLocaleString('en')} rows filled in ${dataset.fillSeconds.toFixed(1)} s`);
+
+const store = await sqliteStore(dataset.path);
+const sessions = createSessions({ store, secrets: [SERVER_SECRET] });
+// A user-supplied Kysely on the same file, without tessera's statement cache.
+const plainDb = new Database(dataset.path);
+plainDb.pragma('journal_mode = WAL');
+plainDb.pragma('synchronous = NORMAL');
+plainDb.pragma('busy_timeout = 5000');
+const userKysely = new Kysely({ dialect: new SqliteDialect({ database: plainDb }) });
+const kyselySessions = createSessions({ store: kyselyStore({ db: userKysely }), secrets: [SERVER_SECRET] });
+const floor = createFloor(openFloorDb(dataset.path), SERVER_SECRET);
+
+const LIVE = 1000;
+const readTokens = await createLiveSessions(sessions, store, LIVE, 'bench-read-');
+const writeTokens = await createLiveSessions(sessions, store, 200, 'bench-write-');
+const rotateTokens = await createLiveSessions(sessions, store, 200, 'bench-rotate-');
+const floorRotateTokens = await createLiveSessions(sessions, store, 200, 'bench-frotate-');
+const floorWriteTokens = await createLiveSessions(sessions, store, 200, 'bench-fwrite-');
+const cookieOf = (token) => request(token).headers.cookie;
+
+// Requests are built once: the bench times session resolution, not request construction.
+const validReqs = readTokens.map((token) => request(token));
+const validCookies = readTokens.map(cookieOf);
+const anonymousReq = request(null);
+const malformedToken = 'not-a-token';
+const malformedReq = request(malformedToken);
+const wrongTokens = readTokens.map((token) => `${token.slice(0, 23)}${'A'.repeat(43)}`);
+const wrongReqs = wrongTokens.map((token) => request(token));
+const wrongCookies = wrongTokens.map(cookieOf);
+
+/** A response stand-in for commit (the Node ServerResponse slice tessera writes to). */
+function response() {
+  const headers = new Map();
+  return { getHeader: (name) => headers.get(name), setHeader: (name, value) => void headers.set(name, value), headers };
+}
+function tokenFromSetCookie(value) {
+  const cookie = Array.isArray(value) ? value[0] : value;
+  return cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+}
+
+let i = 0;
+const next = (n) => (i = (i + 1) % n);
+let sink = null;
+const cases = {
+  'floor: load': () => (sink = floor.load(validCookies[next(LIVE)])),
+  'floor: anonymous': () => (sink = floor.load(anonymousReq.headers.cookie)),
+  'floor: malformed': () => (sink = floor.load(malformedReq.headers.cookie)),
+  'floor: wrong secret': () => (sink = floor.load(wrongCookies[next(LIVE)])),
+  'floor: create': () => (sink = floor.create('bench-login-floor', anonymousReq.headers['user-agent'], '203.0.113.7')),
+  'floor: rotate': () => {
+    const k = next(floorRotateTokens.length);
+    const cookie = floor.rotate(cookieOf(floorRotateTokens[k]));
+    floorRotateTokens[k] = tokenFromSetCookie(cookie);
+  },
+  'floor: data change': () => (sink = floor.setData(cookieOf(floorWriteTokens[next(floorWriteTokens.length)]), 'cart', ['sku-1042', 'sku-2210', `sku-${i}`])),
+  *'floor: logout'() {
+    yield { [0]: () => cookieOf(tokenFromSetCookie(floor.create('bench-logout-f'))), bench: (cookie) => (sink = floor.logout(cookie)) };
+  },
+  'tessera: load': async () => {
+    const session = await sessions.load(validReqs[next(LIVE)]);
+    sink = session.userId;
+  },
+  'tessera: anonymous': async () => (sink = await sessions.load(anonymousReq)),
+  'tessera: malformed': async () => (sink = await sessions.load(malformedReq)),
+  'tessera: wrong secret': async () => (sink = await sessions.load(wrongReqs[next(LIVE)])),
+  'tessera: login': async () => {
+    const session = await sessions.load(request(null, 'POST'));
+    session.login('bench-login-tessera');
+    await sessions.commit(session, response());
+  },
+  'tessera: rotate': async () => {
+    const k = next(rotateTokens.length);
+    const session = await sessions.load(request(rotateTokens[k], 'POST'));
+    session.rotate();
+    const res = response();
+    await sessions.commit(session, res);
+    rotateTokens[k] = tokenFromSetCookie(res.headers.get('set-cookie'));
+  },
+  'tessera: data change': async () => {
+    const session = await sessions.load(request(writeTokens[next(writeTokens.length)], 'POST'));
+    session.set('cart', ['sku-1042', 'sku-2210', `sku-${i}`]);
+    await sessions.commit(session, response());
+  },
+  *'tessera: logout'() {
+    yield {
+      [0]: () => request(tokenFromSetCookie(floor.create('bench-logout-t')), 'POST'),
+      bench: async (req) => {
+        const session = await sessions.load(req);
+        session.logout();
+        await sessions.commit(session, response());
+      },
+    };
+  },
+  'kyselyStore (user Kysely, no statement cache): load': async () => {
+    const session = await kyselySessions.load(validReqs[next(LIVE)]);
+    sink = session.userId;
+  },
+};
+const baselines = {
+  'tessera: load': 'floor: load',
+  'tessera: anonymous': 'floor: anonymous',
+  'tessera: malformed': 'floor: malformed',
+  'tessera: wrong secret': 'floor: wrong secret',
+  'tessera: login': 'floor: create',
+  'tessera: rotate': 'floor: rotate',
+  'tessera: data change': 'floor: data change',
+  'tessera: logout': 'floor: logout',
+  'kyselyStore (user Kysely, no statement cache): load': 'floor: load',
+};
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+const selected = only ? Object.fromEntries(Object.entries(cases).filter(([name]) => only.test(name) || Object.values(baselines).includes(name) && Object.entries(baselines).some(([c, b]) => b === name && only.test(c)))) : cases;
+
+// Sanity: each path does what its name says before it is timed.
+if ((await sessions.load(validReqs[0])).userId !== 'bench-read-0') throw new Error('tessera did not load a valid session');
+if (floor.load(validCookies[0])?.userId !== 'bench-read-0') throw new Error('the floor did not load a valid session');
+if ((await sessions.load(wrongReqs[0])).userId !== null || floor.load(wrongCookies[0]) !== null) throw new Error('a wrong secret was accepted');
+if ((await kyselySessions.load(validReqs[1])).userId !== 'bench-read-1') throw new Error('kyselyStore did not load a valid session');
+
+const cleanup = () => userKysely.deleteFrom('tessera_sessions').where('user_id', 'like', 'bench-log%').execute();
+const result = await interleave(selected, { rounds, budgetMs, baselines, onRound: async (round) => { await cleanup(); log(`  ${rows.toLocaleString('en')} rows: round ${round + 1}/${rounds}`); } });
+await cleanup();
+void sink;
+const count = plainDb.prepare('select count(*) from tessera_sessions').pluck().get();
+writeFileSync(out, JSON.stringify({ rows, liveRowsAtEnd: count, fill: dataset, rounds, budgetMs, cases: result }, null, 2));
+await store.close();
+await userKysely.destroy();

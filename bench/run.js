@@ -1,0 +1,83 @@
+// npm run bench: builds the library from src/ (bench/lib/build.js), then runs each suite in
+// its own process — in-process at 10,000 and 1,000,000 sessions, peers, PostgreSQL, HTTP —
+// and writes bench/results.json and bench/chart.svg, printing the table.
+// Environment: BENCH_QUICK=1 (fewer, shorter rounds), BENCH_SKIP_1M=1, BENCH_SKIP_HTTP=1.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, totalmem, release } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { buildLib } from './lib/build.js';
+import { chart, tables, targets } from './lib/report.js';
+import { tmpDir } from './lib/dataset.js';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const quick = process.env.BENCH_QUICK === '1';
+const rounds = quick ? '3' : '7';
+const budget = quick ? '60' : '120';
+const started = Date.now();
+mkdirSync(tmpDir, { recursive: true });
+
+console.log('building src/ for the bench (esbuild) …');
+await buildLib();
+
+function suite(name, script, args, { gc = true } = {}) {
+  const out = `${tmpDir}${name}.json`;
+  const t0 = Date.now();
+  console.log(`\n▶ ${name}`);
+  const run = spawnSync(process.execPath, [...(gc ? ['--expose-gc'] : []), here(script), out, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (run.status !== 0) {
+    console.log(`  ${name} failed (exit ${run.status}); see the output above`);
+    return { failed: `exit ${run.status}` };
+  }
+  console.log(`  ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return JSON.parse(readFileSync(out, 'utf8'));
+}
+const inprocessSuite = (rows) => {
+  const out = `${tmpDir}inprocess-${rows}.json`;
+  const t0 = Date.now();
+  console.log(`\n▶ in-process, ${rows.toLocaleString('en')} sessions`);
+  const run = spawnSync(process.execPath, ['--expose-gc', here('./inprocess.js'), String(rows), out, rounds, budget], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (run.status !== 0) throw new Error(`in-process suite at ${rows} rows failed`);
+  console.log(`  ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return JSON.parse(readFileSync(out, 'utf8'));
+};
+
+const require = createRequire(import.meta.url);
+const version = (name) => {
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
+  } catch {
+    return 'not installed';
+  }
+};
+const git = (...args) => {
+  try {
+    return execFileSync('git', args, { cwd: here('..'), encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+};
+
+const results = {
+  date: new Date().toISOString(),
+  commit: git('rev-parse', '--short', 'HEAD'),
+  dirty: git('status', '--porcelain', '--', '../src').length > 0,
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${process.platform} ${release()}`, node: process.versions.node },
+  versions: Object.fromEntries(['better-sqlite3', 'kysely', 'pg', 'mitata', 'autocannon', '@trpc/server', 'graphql-yoga', 'graphql', 'express-session', 'better-sqlite3-session-store', 'better-auth', 'esbuild'].map((name) => [name, version(name)])),
+  settings: { rounds: Number(rounds), budgetMs: Number(budget) },
+  inprocess: {},
+};
+results.inprocess['10k'] = inprocessSuite(10_000);
+if (process.env.BENCH_SKIP_1M !== '1') results.inprocess['1M'] = inprocessSuite(1_000_000);
+results.peers = suite('peers', './peers.js', [rounds, budget]);
+results.postgres = suite('postgres', './postgres.js', [quick ? '3' : '5', budget]);
+if (process.env.BENCH_SKIP_HTTP !== '1') results.http = suite('http', './http.js', quick ? ['2', '2', '8'] : ['4', '3', '8'], { gc: false });
+results.targets = targets(results);
+results.seconds = Math.round((Date.now() - started) / 1000);
+
+writeFileSync(here('./results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(here('./chart.svg'), `${chart(results)}\n`);
+console.log(`\n${tables(results)}\n\n### Targets\n`);
+for (const { target, value, met } of results.targets) console.log(`${met === null ? '•' : met ? '✔' : '✘'} ${target}: ${value}`);
+console.log(`\nbench/results.json and bench/chart.svg written in ${results.seconds} s (commit ${results.commit}${results.dirty ? ', src/ modified' : ''}).`);
