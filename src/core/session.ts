@@ -194,13 +194,14 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** Ends the session: the record is deleted and the cookie cleared (Django's `logout()`). */
   logout(): void {
-    this.#assertWritable(false, 'logout');
+    // Clearing the cookie is a cookie write too: over a streamed response it could not be sent.
+    this.#assertWritable(stateOf(this).hadCookie || stateOf(this).record !== null, 'logout');
     this.#flush('logout');
   }
 
   /** Deletes the record and empties the session; a later change starts a new one. */
   flush(): void {
-    this.#assertWritable(false, 'flush');
+    this.#assertWritable(stateOf(this).hadCookie || stateOf(this).record !== null, 'flush');
     this.#flush('flush');
   }
 

@@ -149,3 +149,21 @@ describe('changes no commit can persist throw where they are made', () => {
     expect((await sessions.load(post(cookie))).get('a')).toBe(1);
   });
 });
+
+describe('logout needs a cookie write too', () => {
+  it('with the cookie locked, logout of a stored session throws before deleting anything', async () => {
+    const { sessions } = harness();
+    const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('alice')));
+    const session = await sessions.load(post(cookie), { cookieWritable: false });
+    expect(() => session.logout()).toThrow(expect.objectContaining({ code: 'SESSION_CLOSED' }));
+    expect(session.userId).toBe('alice');
+    await sessions.commit(session);
+    expect((await sessions.load(post(cookie))).userId).toBe('alice');
+  });
+
+  it('with the cookie locked, logout of a visitor without a cookie is a harmless no-op', async () => {
+    const { sessions } = harness();
+    const session = await sessions.load(post(), { cookieWritable: false });
+    expect(() => session.logout()).not.toThrow();
+  });
+});
