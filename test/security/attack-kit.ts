@@ -1,0 +1,51 @@
+import type { Store } from 'tessera';
+import type { AppOptions } from '../../examples/fullstack/src/app.js';
+import { startApp, visitor } from '../app/harness.js';
+import { manualClock } from '../helpers/engine.js';
+import type { BackendRun } from './backends.js';
+
+export { visitor };
+export type AttackApp = Awaited<ReturnType<typeof startApp>> & { clock: ReturnType<typeof manualClock> };
+
+/** The example app on one backend run, optionally with a defence switched off through its store. */
+export async function attackApp(run: BackendRun, options: { wrap?: (store: Store) => Store; sessions?: AppOptions['sessions']; secrets?: string[]; trustProxy?: number } = {}): Promise<AttackApp> {
+  const clock = manualClock(Date.now());
+  const app = await startApp({
+    ...run.appOptions,
+    store: options.wrap ? options.wrap(run.store) : run.store,
+    clock: clock.now,
+    ...(options.sessions ? { sessions: options.sessions } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+  });
+  return Object.assign(app, { clock });
+}
+
+/** A raw HTTP request to the app with exactly the headers given (no jar, no browser defaults). */
+export function raw(app: { url: string }, path: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit } = {}): Promise<Response> {
+  return fetch(`${app.url}${path}`, { method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.body !== undefined ? { body: init.body } : {}) });
+}
+
+/** `me` through tRPC with a fixed cookie header: the user id, or null. */
+export async function whoIs(app: { url: string }, cookie: string): Promise<string | null> {
+  const response = await raw(app, '/trpc/session.me', { headers: { cookie } });
+  const body = (await response.json()) as { result?: { data?: { userId: string | null } } };
+  if (response.status !== 200) throw new Error(`session.me answered ${response.status}`);
+  return body.result?.data?.userId ?? null;
+}
+
+/** A same-origin JSON POST as the app's page would send, with a fixed cookie. */
+export function pagePost(app: { url: string }, path: string, body: unknown, cookie?: string): Promise<Response> {
+  return raw(app, path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: app.url, 'sec-fetch-site': 'same-origin', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+/** `sid=<value>` from a visitor's jar. */
+export async function cookieOf(user: ReturnType<typeof visitor>): Promise<string> {
+  const sid = await user.sid();
+  if (!sid) throw new Error('the visitor holds no session cookie');
+  return `sid=${sid}`;
+}
