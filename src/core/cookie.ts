@@ -46,6 +46,40 @@ export interface CookieAttributes {
 }
 
 /**
+ * Characters `encodeURIComponent` leaves alone and RFC 6265 §4.1.1 allows in a cookie value:
+ * every token and sealed value tessera issues (base64url and `.`). Anything else takes the
+ * cookie library's encoding path.
+ */
+const PLAIN_VALUE = /^[A-Za-z0-9._~-]*$/;
+
+/** The attribute tail after `Max-Age=N`, per attributes object, cookie name and scheme. */
+const attributeTails = new WeakMap<CookieAttributes, Map<string, string>>();
+
+/**
+ * What follows `Max-Age=N` in the session cookie: rendered (and validated) by the cookie
+ * library once per manager, name and scheme, not on every response that sets a cookie.
+ */
+function attributeTail(name: string, attributes: CookieAttributes, secure: boolean): string {
+  let byName = attributeTails.get(attributes);
+  if (byName === undefined) attributeTails.set(attributes, (byName = new Map()));
+  const key = `${secure ? 's' : 'p'}${name}`;
+  let tail = byName.get(key);
+  if (tail === undefined) {
+    const template = serialize(name, '', {
+      httpOnly: true,
+      secure,
+      sameSite: attributes.sameSite,
+      path: attributes.path,
+      ...(attributes.domain === undefined ? {} : { domain: attributes.domain }),
+      maxAge: 0,
+    });
+    tail = template.slice(`${name}=; Max-Age=0`.length);
+    byName.set(key, tail);
+  }
+  return tail;
+}
+
+/**
  * `Set-Cookie` for a session token. `Max-Age` is the absolute deadline (capped at
  * 400 days, RFC 6265bis §5.6.2); the idle deadline lives on the server only.
  */
@@ -56,16 +90,20 @@ export function serializeSessionCookie(
   secure: boolean,
   maxAgeSeconds: number,
 ): string {
-  return serialize(name, value, {
-    httpOnly: true,
-    secure,
-    sameSite: attributes.sameSite,
-    path: attributes.path,
-    ...(attributes.domain === undefined ? {} : { domain: attributes.domain }),
-    // Whole seconds (RFC 6265bis §4.1.1: Max-Age is digits only; the cookie library throws on
-    // a fraction), rounded down so the cookie never outlives the absolute deadline.
-    maxAge: Math.max(0, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400))),
-  });
+  // Whole seconds (RFC 6265bis §4.1.1: Max-Age is digits only; the cookie library throws on
+  // a fraction), rounded down so the cookie never outlives the absolute deadline.
+  const maxAge = Math.max(0, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400)));
+  if (!PLAIN_VALUE.test(value)) {
+    return serialize(name, value, {
+      httpOnly: true,
+      secure,
+      sameSite: attributes.sameSite,
+      path: attributes.path,
+      ...(attributes.domain === undefined ? {} : { domain: attributes.domain }),
+      maxAge,
+    });
+  }
+  return `${name}=${value}; Max-Age=${maxAge}${attributeTail(name, attributes, secure)}`;
 }
 
 /** `Set-Cookie` that deletes the session cookie, with attributes mirroring the ones it was set with. */
