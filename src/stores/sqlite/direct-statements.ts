@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SessionRecord, Store } from '../../index.js';
+import type { SessionRecord, SessionTouch, Store } from '../../index.js';
 
-/** The columns the lookup reads, in the order of the array each row comes back as. */
+/** Every column, in the order the statements bind and the lookup reads them. */
 const COLUMNS = [
   'id',
   'secret_hash',
@@ -40,28 +40,102 @@ function recordFromValues(row: Row): SessionRecord {
   };
 }
 
+/** The record's columns after `id`, in {@link COLUMNS} order. */
+function valuesAfterId(record: SessionRecord): unknown[] {
+  return [
+    record.secretHash,
+    record.previousSecretHash,
+    record.previousSecretExpiresAt === null ? null : record.previousSecretExpiresAt.getTime(),
+    record.userId,
+    record.authenticatedAt === null ? null : record.authenticatedAt.getTime(),
+    record.data,
+    record.version,
+    record.createdAt.getTime(),
+    record.lastSeenAt.getTime(),
+    record.expiresAt.getTime(),
+    record.absoluteExpiresAt.getTime(),
+    record.userAgent,
+    record.ipAddress,
+  ];
+}
+
+/** better-sqlite3 refuses a write while a statement of the connection is iterating (a streamed Kysely query). */
+function isBusy(error: unknown): boolean {
+  return error instanceof TypeError && error.message.includes('busy');
+}
+
+/** The store members that run as direct statements. */
+export type DirectMembers = Pick<Store, 'get' | 'create' | 'update' | 'touch' | 'delete'>;
+
 /**
- * `Store.get` for sqliteStore: the lookup every request with a cookie makes, as one cached
- * better-sqlite3 statement on the store's own connection (DESIGN.md §5), in raw mode. Kysely's
- * executor (connection mutex, a few promises) and a row object with 14 named keys cost more
- * than the SQLite lookup itself; the other queries stay on Kysely.
+ * sqliteStore's per-request statements — look up, create, compare-and-swap update, touch,
+ * delete by id — as cached better-sqlite3 statements on the store's own connection
+ * (DESIGN.md §5), the lookup in raw mode. Kysely's executor (connection mutex, a few
+ * promises) and a row object with 14 named keys cost more than SQLite's own work on these
+ * one-row statements. Same SQL and the same contract as the Kysely store's; listing and
+ * bulk deletes stay on Kysely.
  *
- * While the connection is inside a transaction (yours, through `store.db`) or busy streaming a
- * query, the lookup goes through Kysely instead, which waits its turn: a read here would see the
- * transaction's uncommitted rows.
+ * While the connection is inside a transaction (yours, through `store.db`), or a write finds
+ * it busy streaming a query, the call goes through `viaKysely` instead, which waits its
+ * turn: a statement here would read the transaction's uncommitted rows or write into it.
  */
-export function directGet(database: BetterSqlite3.Database, table: string, viaKysely: Store['get']): Store['get'] {
-  const statement = database.prepare(`select ${COLUMNS.map((column) => `"${column}"`).join(', ')} from "${table}" where "id" = ?`).raw(true);
-  return async (id: string): Promise<SessionRecord | null> => {
-    if (database.inTransaction) return viaKysely(id);
-    let row: Row | undefined;
-    try {
-      row = statement.get(id) as Row | undefined;
-    } catch (error) {
-      // better-sqlite3: "This database connection is busy executing a query" (an open iterator).
-      if (error instanceof TypeError && error.message.includes('busy')) return viaKysely(id);
-      throw error;
-    }
+export function directStatements(database: BetterSqlite3.Database, table: string, viaKysely: Store): DirectMembers {
+  const quoted = COLUMNS.map((column) => `"${column}"`);
+  const get = database.prepare(`select ${quoted.join(', ')} from "${table}" where "id" = ?`).raw(true);
+  const insert = database.prepare(`insert into "${table}" (${quoted.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+  const update = database.prepare(`update "${table}" set ${quoted.slice(1).map((column) => `${column} = ?`).join(', ')} where "id" = ? and "version" = ?`);
+  const touch = database.prepare(`update "${table}" set "last_seen_at" = ?, "expires_at" = ? where "id" = ?`);
+  const remove = database.prepare(`delete from "${table}" where "id" = ?`);
+  const lookup = (id: string): SessionRecord | null => {
+    const row = get.get(id) as Row | undefined;
     return row === undefined ? null : recordFromValues(row);
+  };
+  return {
+    async get(id: string): Promise<SessionRecord | null> {
+      return database.inTransaction ? viaKysely.get(id) : lookup(id);
+    },
+
+    async create(record: SessionRecord): Promise<boolean> {
+      if (database.inTransaction) return viaKysely.create(record);
+      try {
+        insert.run(record.id, ...valuesAfterId(record));
+        return true;
+      } catch (error) {
+        if (isBusy(error)) return viaKysely.create(record);
+        // As the Kysely store judges it: if the id is taken now, the insert lost to an existing record.
+        if (lookup(record.id) !== null) return false;
+        throw error;
+      }
+    },
+
+    async update(record: SessionRecord, expectedVersion: number): Promise<boolean> {
+      if (database.inTransaction) return viaKysely.update(record, expectedVersion);
+      try {
+        return update.run(...valuesAfterId(record), record.id, expectedVersion).changes > 0;
+      } catch (error) {
+        if (isBusy(error)) return viaKysely.update(record, expectedVersion);
+        throw error;
+      }
+    },
+
+    async touch(id: string, change: SessionTouch): Promise<boolean> {
+      if (database.inTransaction) return viaKysely.touch(id, change);
+      try {
+        return touch.run(change.lastSeenAt.getTime(), change.expiresAt.getTime(), id).changes > 0;
+      } catch (error) {
+        if (isBusy(error)) return viaKysely.touch(id, change);
+        throw error;
+      }
+    },
+
+    async delete(id: string): Promise<boolean> {
+      if (database.inTransaction) return viaKysely.delete(id);
+      try {
+        return remove.run(id).changes > 0;
+      } catch (error) {
+        if (isBusy(error)) return viaKysely.delete(id);
+        throw error;
+      }
+    },
   };
 }

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../../index.js';
 import { DEFAULT_SESSION_TABLE, kyselyStore, migrateSessions, type SessionTables } from '../kysely/index.js';
-import { directGet } from './direct-get.js';
+import { directStatements } from './direct-statements.js';
 import { cacheStatements } from './statement-cache.js';
 
 /** The default database file, relative to the working directory. */
@@ -34,7 +34,7 @@ function isFile(path: string): boolean {
  * The zero-setup store: one SQLite file with WAL, `synchronous=NORMAL` and a
  * `busy_timeout`, created and migrated before the promise resolves, so concurrent
  * first requests never race a migration. Statements are prepared once per SQL string
- * ({@link cacheStatements}), and the per-request lookup by id skips Kysely's executor.
+ * ({@link cacheStatements}), and the per-request statements by id skip Kysely's executor.
  * `':memory:'` gives a private in-memory database.
  *
  * @example
@@ -72,6 +72,6 @@ export async function sqliteStore(path: string = DEFAULT_SQLITE_PATH, options: S
   }
   const store = kyselyStore({ db, ...(options.table === undefined ? {} : { table: options.table }) });
   // The table name was checked by migrateSessions and kyselyStore above.
-  const get = directGet(database, options.table ?? DEFAULT_SESSION_TABLE, store.get);
-  return Object.freeze({ ...store, get, db, close: () => db.destroy() });
+  const direct = directStatements(database, options.table ?? DEFAULT_SESSION_TABLE, store);
+  return Object.freeze({ ...store, ...direct, db, close: () => db.destroy() });
 }

@@ -7,7 +7,7 @@ const pending = Symbol('pending');
 /** The value of `promise` if it settles within `ms`, else `pending`. */
 const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<typeof pending>((resolve) => setTimeout(() => resolve(pending), ms))]);
 
-describe('sqliteStore: the direct lookup by id', () => {
+describe('sqliteStore: the direct statements by id', () => {
   it('reads every field back as written', async () => {
     const store = await sqliteStore(':memory:');
     try {
@@ -56,6 +56,52 @@ describe('sqliteStore: the direct lookup by id', () => {
         read = store.get(first.id);
       }
       expect((await read)?.id).toBe(first.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('never writes into a transaction on store.db: a write waits until it ends', async () => {
+    const store = await sqliteStore(':memory:');
+    try {
+      const record = sampleRecord();
+      const failure = new Error('roll back');
+      let created: Promise<boolean> | null = null;
+      await expect(
+        store.db.transaction().execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          created = store.create(record);
+          expect(await within(created, 50)).toBe(pending);
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      // The rollback did not take the session with it: the create ran after the transaction.
+      expect(await created).toBe(true);
+      expect(await store.get(record.id)).toEqual(record);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a write during a streamed query on the same connection waits for it instead of failing', async () => {
+    const store = await sqliteStore(':memory:');
+    try {
+      const first = sampleRecord();
+      await store.create(first);
+      await store.create(sampleRecord());
+      const record = sampleRecord();
+      let created: Promise<boolean> | null = null;
+      let deleted: Promise<boolean> | null = null;
+      for await (const row of store.db.selectFrom('tessera_sessions').select('id').stream()) {
+        expect(row.id).toBeTypeOf('string');
+        if (created !== null) continue;
+        created = store.create(record);
+        deleted = store.delete(first.id);
+        expect(await within(created, 50)).toBe(pending);
+      }
+      expect(await created).toBe(true);
+      expect(await deleted).toBe(true);
+      expect(await store.get(first.id)).toBeNull();
     } finally {
       await store.close();
     }
