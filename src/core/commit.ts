@@ -6,7 +6,7 @@ import { clientAddress } from './request.js';
 import { applyOp } from './session.js';
 import { snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
-import { formatToken, generateId, generateSecret, hashesEqual, hashSecret } from './token.js';
+import { formatToken, generateIdAndSecret, generateSecret, hashesEqual, hashSecret } from './token.js';
 
 /** How often a commit re-reads and re-applies after losing a compare-and-swap race. */
 const MAX_CAS_ATTEMPTS = 64;
@@ -109,8 +109,7 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
     throw new SessionError('RATE_LIMITED', 'too many new sessions from this client; try again later');
   }
   for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-    const id = generateId();
-    const secret = generateSecret();
+    const { id, secret } = generateIdAndSecret();
     const record: SessionRecord = {
       id,
       secretHash: hashSecret(secret),
