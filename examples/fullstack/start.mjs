@@ -1,4 +1,4 @@
-// `npm start`: build the example app, then run it (PORT, HOST, DATA_DIR, SESSION_SECRET, TRUST_PROXY, DATABASE_URL).
+// `npm start`: build the example app, then run it (PORT, HOST, DATA_DIR, SESSION_SECRET, TRUST_PROXY, DATABASE_URL, REDIS_URL, REDIS_PREFIX, SESSION_STORE).
 import { pathToFileURL } from 'node:url';
 import { buildExample } from './build.mjs';
 

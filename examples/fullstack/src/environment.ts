@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { AppOptions, CookieAppOptions } from './app.js';
+import { SESSION_STORE_KINDS, type SessionStoreKind } from './session-backend.js';
 
 /** The example app's settings, read from the environment once at start. */
 export interface AppEnvironment {
@@ -9,23 +11,49 @@ export interface AppEnvironment {
   readonly dataDir: string;
   readonly secrets: string[];
   readonly trustProxy: number;
+  /** `DATABASE_URL`: `postgres://…`, `mysql://…` or a SQLite path; unset, the SQLite file in `dataDir`. */
+  readonly databaseUrl?: string;
+  /** `REDIS_URL`: the Redis of the `redis` and `cached` session stores. */
+  readonly redisUrl?: string;
+  /** `REDIS_PREFIX`: the namespace of the app's Redis keys; unset, the store's default. */
+  readonly redisPrefix?: string;
+  /** `SESSION_STORE`: where sessions live (see {@link SessionStoreKind}). */
+  readonly sessionStore: SessionStoreKind;
 }
 
 /**
- * Reads `PORT`, `HOST`, `DATA_DIR`, `SESSION_SECRET` and `TRUST_PROXY`. Without
- * `SESSION_SECRET` a secret is generated once into `DATA_DIR` (with a warning), so a
- * restart keeps everyone signed in. `SESSION_SECRET` may list older secrets after a comma.
+ * Reads `PORT`, `HOST`, `DATA_DIR`, `SESSION_SECRET`, `TRUST_PROXY`, `DATABASE_URL`,
+ * `REDIS_URL`, `REDIS_PREFIX` and `SESSION_STORE`. Without `SESSION_SECRET` a secret is
+ * generated once into `DATA_DIR` (with a warning), so a restart keeps everyone signed in;
+ * `SESSION_SECRET` may list older secrets after a comma. With `DATABASE_URL` or `REDIS_URL`
+ * set, `SESSION_SECRET` is required: every process sharing that database must seal and open
+ * with the same secrets, and a secret generated into one machine's `DATA_DIR` is not shared.
+ *
+ * `SESSION_STORE` defaults to `cached` when `REDIS_URL` is set and to `kysely` otherwise.
+ * Settings that cannot work together throw one line naming the setting.
+ *
+ * @example
+ * ```ts
+ * const environment = readEnvironment({ DATABASE_URL: 'postgres://postgres@127.0.0.1/test', SESSION_SECRET: secret });
+ * environment.sessionStore; // 'kysely'
+ * ```
  */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = console.warn): AppEnvironment {
   const port = Number(env['PORT'] ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got "${env['PORT']}"`);
   const trustProxy = Number(env['TRUST_PROXY'] ?? 0);
   if (!Number.isInteger(trustProxy) || trustProxy < 0) throw new Error(`TRUST_PROXY must be a hop count (0, 1, 2…), got "${env['TRUST_PROXY']}"`);
+  const databaseUrl = env['DATABASE_URL'] || undefined;
+  const redisUrl = env['REDIS_URL'] || undefined;
+  const sessionStore = readSessionStore(env['SESSION_STORE'] || undefined, redisUrl);
   const dataDir = resolve(env['DATA_DIR'] ?? '.data');
   mkdirSync(dataDir, { recursive: true });
   let secrets: string[];
   if (env['SESSION_SECRET']) {
     secrets = env['SESSION_SECRET'].split(',').map((secret) => secret.trim()).filter(Boolean);
+  } else if (databaseUrl !== undefined || redisUrl !== undefined) {
+    const shared = databaseUrl !== undefined ? 'DATABASE_URL' : 'REDIS_URL';
+    throw new Error(`SESSION_SECRET is required when ${shared} is set: every process sharing that store must use the same secrets`);
   } else {
     const file = join(dataDir, 'session-secret');
     let secret: string;
@@ -38,5 +66,47 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, warn: (lin
     }
     secrets = [secret];
   }
-  return { port, host: env['HOST'] ?? '127.0.0.1', dataDir, secrets, trustProxy };
+  return {
+    port,
+    host: env['HOST'] ?? '127.0.0.1',
+    dataDir,
+    secrets,
+    trustProxy,
+    sessionStore,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(env['REDIS_PREFIX'] ? { redisPrefix: env['REDIS_PREFIX'] } : {}),
+  };
+}
+
+/**
+ * The {@link AppOptions} the settings stand for: what `npm start` passes to `createApp`.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp(appOptions(readEnvironment()));
+ * ```
+ */
+export function appOptions(environment: AppEnvironment): AppOptions | CookieAppOptions {
+  const { sessionStore } = environment;
+  return {
+    secrets: environment.secrets,
+    dataDir: environment.dataDir,
+    ...(environment.databaseUrl === undefined ? {} : { databaseUrl: environment.databaseUrl }),
+    // Split so that the result is one of the two option types, not a mix.
+    ...(sessionStore === 'cookie' ? { sessionStore } : { sessionStore }),
+    ...(environment.redisUrl === undefined ? {} : { redisUrl: environment.redisUrl }),
+    ...(environment.redisPrefix === undefined ? {} : { redisPrefix: environment.redisPrefix }),
+    port: environment.port,
+    host: environment.host,
+    trustProxy: environment.trustProxy,
+  };
+}
+
+function readSessionStore(value: string | undefined, redisUrl: string | undefined): SessionStoreKind {
+  if (value === undefined) return redisUrl === undefined ? 'kysely' : 'cached';
+  const kind = SESSION_STORE_KINDS.find((known) => known === value);
+  if (kind === undefined) throw new Error(`SESSION_STORE must be one of ${SESSION_STORE_KINDS.join(', ')}, got "${value}"`);
+  if ((kind === 'redis' || kind === 'cached') && redisUrl === undefined) throw new Error(`SESSION_STORE=${kind} needs REDIS_URL (e.g. redis://127.0.0.1:6379)`);
+  return kind;
 }

@@ -1,5 +1,5 @@
 import { createGraphQLError, createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { Sessions } from 'tessera';
+import type { SessionManager } from 'tessera';
 import { createSessionResolvers, sessionCors, sessionTypeDefs, useSessions, type SessionContext } from 'tessera/yoga';
 import type { AppSession } from './app-session.js';
 import { reauthenticate } from './trpc-router.js';
@@ -27,7 +27,7 @@ function badInput(message: string): Error {
 }
 
 /** The GraphQL endpoint at `/graphql`, on the same session manager as the tRPC endpoint. */
-export function buildYoga(sessions: Sessions<AppSession>, users: UserDirectory, options: { readonly graphiql: boolean }): YogaServerInstance<object, Context> {
+export function buildYoga(sessions: SessionManager<AppSession>, users: UserDirectory, options: { readonly graphiql: boolean }): YogaServerInstance<object, Context> {
   const sessionResolvers = createSessionResolvers<AppSession>({
     async authenticate({ username, password }) {
       const user = await users.authenticate(username, password);

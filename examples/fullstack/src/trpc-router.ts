@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { Sessions } from 'tessera';
+import type { SessionManager, Sessions } from 'tessera';
 import { createSessionContext, createSessionProcedures, createSessionRouter, type SessionContextOptions } from 'tessera/trpc';
 import { z } from 'zod';
 import type { AppSession } from './app-session.js';
@@ -10,7 +10,7 @@ import type { UserDirectory } from './users.js';
  * the app's own cart and account procedures. No data transformer, so any HTTP client can
  * call it: instants travel as ISO strings.
  */
-export function buildTrpc(sessions: Sessions<AppSession>, users: UserDirectory) {
+export function buildTrpc(sessions: SessionManager<AppSession>, users: UserDirectory) {
   const sessionContext = createSessionContext(sessions);
   const createContext = (options: SessionContextOptions) => ({ ...sessionContext(options), users });
   const t = initTRPC.context<typeof createContext>().create();
@@ -49,16 +49,27 @@ export function buildTrpc(sessions: Sessions<AppSession>, users: UserDirectory) 
 /**
  * After a password change: sign in again on this session (new secret, fresh
  * `authenticatedAt`, new credential fingerprint) and end every other session of the user.
+ * Sealed-cookie sessions (`cookieSessions()`) cannot be deleted: there the new fingerprint
+ * is what ends the others, when `verifyUser` refuses their old one on their next request.
+ *
+ * @example
+ * ```ts
+ * if (await users.changePassword(userId, current, next)) await reauthenticate(sessions, ctx.session, userId, users);
+ * ```
  */
 export async function reauthenticate(
-  sessions: Sessions<AppSession>,
+  sessions: SessionManager<AppSession>,
   session: { login(userId: string, options?: { fingerprint?: string }): void; readonly id: string | null },
   userId: string,
   users: UserDirectory,
 ): Promise<void> {
   const fingerprint = await users.fingerprint(userId);
   session.login(userId, fingerprint === null ? {} : { fingerprint });
-  await sessions.revokeUser(userId, { except: session.id });
+  if (canRevoke(sessions)) await sessions.revokeUser(userId, { except: session.id });
+}
+
+function canRevoke(sessions: SessionManager<AppSession>): sessions is Sessions<AppSession> {
+  return typeof (sessions as Partial<Sessions<AppSession>>).revokeUser === 'function';
 }
 
 export type AppRouter = ReturnType<typeof buildTrpc>['router'];
