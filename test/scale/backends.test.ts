@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../examples/fullstack/src/app.js';
+import { appOptions, readEnvironment } from '../../examples/fullstack/src/environment.js';
+import type { SessionManager } from 'tessera';
+import type { AppSession } from '../../examples/fullstack/src/app-session.js';
+import { mariadbOrSkip, postgresOrSkip, redisOrSkip } from '../helpers/services.js';
+import { localBackend, mariadbBackend, postgresBackend, redisBackend, type BackendEnv } from './backends.js';
+import { sharedJar } from './shared-jar.js';
+
+const [postgres, mariadb, redis] = [await postgresOrSkip(), await mariadbOrSkip(), await redisOrSkip()];
+
+type Backend = { readonly name: string; readonly open: () => Promise<BackendEnv> | BackendEnv; readonly canList: boolean };
+const backends: Backend[] = [
+  { name: 'SQLite (SESSION_STORE=kysely)', open: () => localBackend('kysely'), canList: true },
+  { name: 'sealed cookies (SESSION_STORE=cookie)', open: () => localBackend('cookie'), canList: false },
+  ...(postgres ? [{ name: 'PostgreSQL (DATABASE_URL)', open: () => postgresBackend(postgres), canList: true }] : []),
+  ...(mariadb ? [{ name: 'MariaDB (DATABASE_URL)', open: () => mariadbBackend(mariadb), canList: true }] : []),
+  ...(redis ? [{ name: 'Redis (SESSION_STORE=redis)', open: () => redisBackend(redis, 'redis'), canList: true }] : []),
+  ...(redis ? [{ name: 'Redis cache (SESSION_STORE=cached)', open: () => redisBackend(redis, 'cached'), canList: true }] : []),
+];
+
+const silent = () => {};
+
+describe('the example app reads its backend from the environment', () => {
+  it.each([
+    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1/test' }, 'SESSION_SECRET is required when DATABASE_URL is set'],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379' }, 'SESSION_SECRET is required when REDIS_URL is set'],
+    [{ SESSION_STORE: 'redis', SESSION_SECRET: 'x'.repeat(32) }, 'SESSION_STORE=redis needs REDIS_URL'],
+    [{ SESSION_STORE: 'memcached', SESSION_SECRET: 'x'.repeat(32) }, 'SESSION_STORE must be one of kysely, redis, cached, cookie'],
+  ])('refuses %o with one line', (env, message) => {
+    const dataDir = `${process.env['TMPDIR'] ?? '/tmp'}/tessera-scale-env-${process.pid}`;
+    expect(() => readEnvironment({ DATA_DIR: dataDir, ...env }, silent)).toThrowError(message);
+    try {
+      readEnvironment({ DATA_DIR: dataDir, ...env }, silent);
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('takes REDIS_URL alone as a cache in front of the database', () => {
+    const environment = readEnvironment({ REDIS_URL: 'redis://127.0.0.1:6379', SESSION_SECRET: 'x'.repeat(32), DATA_DIR: `/tmp/tessera-scale-env-${process.pid}` }, silent);
+    expect(environment.sessionStore).toBe('cached');
+    expect(readEnvironment({ SESSION_SECRET: 'x'.repeat(32), DATA_DIR: `/tmp/tessera-scale-env-${process.pid}` }, silent).sessionStore).toBe('kysely');
+  });
+});
+
+describe.each(backends)('the example app on $name', ({ open, canList }) => {
+  let backend: BackendEnv;
+  let app: App<SessionManager<AppSession>>;
+  beforeAll(async () => {
+    backend = await open();
+    app = await createApp({ ...appOptions(readEnvironment({ ...backend.env, PORT: '0' }, silent)), graphiql: false });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await backend?.cleanup();
+  });
+
+  it('signs in through tRPC and reads the same session through GraphQL', async () => {
+    const browser = sharedJar();
+    const signedIn = await browser.trpc(app.url).session.login.mutate({ username: 'alice', password: 'alice-password' });
+    expect(signedIn.userId).toBe('user-alice');
+    const { data } = await browser.graphql<{ session: { userId: string | null } }>(app.url, '{ session { userId } }');
+    expect(data?.session.userId).toBe('user-alice');
+    await browser.trpc(app.url).session.logout.mutate();
+    expect((await browser.trpc(app.url).session.me.query()).userId).toBeNull();
+  });
+
+  it('keeps every cart item added through both faces', async () => {
+    const browser = sharedJar();
+    await browser.trpc(app.url).cart.add.mutate({ item: 'seed' });
+    const adds = [
+      ...Array.from({ length: 4 }, (_, i) => browser.trpc(app.url).cart.add.mutate({ item: `t${i}` })),
+      ...Array.from({ length: 4 }, (_, i) => browser.graphql(app.url, `mutation { addToCart(item: "g${i}") }`)),
+    ];
+    await Promise.all(adds);
+    const cart = await browser.trpc(app.url).cart.get.query();
+    // A sealed cookie cannot merge concurrent writes (the last response's cookie wins): only the seed is sure.
+    if (canList) expect([...cart].sort()).toEqual(['g0', 'g1', 'g2', 'g3', 'seed', 't0', 't1', 't2', 't3']);
+    else expect(cart).toContain('seed');
+  });
+
+  it.runIf(canList)('lists and revokes the user’s sessions', async () => {
+    const phone = sharedJar({ userAgent: 'Phone' });
+    const laptop = sharedJar({ userAgent: 'Laptop' });
+    await phone.trpc(app.url).session.login.mutate({ username: 'bob', password: 'bob-password' });
+    const me = await laptop.trpc(app.url).session.login.mutate({ username: 'bob', password: 'bob-password' });
+    const listed = await laptop.trpc(app.url).session.list.query();
+    expect(listed.map((item) => item.userAgent).sort()).toEqual(['Laptop', 'Phone']);
+    const other = listed.find((item) => item.id !== me.id);
+    await laptop.trpc(app.url).session.revoke.mutate({ id: other?.id ?? '' });
+    expect((await phone.trpc(app.url).session.me.query()).userId).toBeNull();
+    expect((await laptop.trpc(app.url).session.me.query()).userId).toBe('user-bob');
+  });
+
+  it.runIf(!canList)('answers listing and revoking with a server error, in both faces', async () => {
+    const browser = sharedJar();
+    await browser.trpc(app.url).session.login.mutate({ username: 'bob', password: 'bob-password' });
+    await expect(browser.trpc(app.url).session.list.query()).rejects.toMatchObject({ data: { code: 'INTERNAL_SERVER_ERROR' } });
+    const { errors } = await browser.graphql(app.url, '{ mySessions { id } }');
+    expect(errors?.[0]?.message).toBe('Unexpected error.');
+    expect((await browser.trpc(app.url).session.me.query()).userId).toBe('user-bob');
+  });
+
+  it.runIf(!canList)('ends the other devices’ cookies at a password change (credential fingerprint)', async () => {
+    const phone = sharedJar();
+    const laptop = sharedJar();
+    await phone.trpc(app.url).session.login.mutate({ username: 'alice', password: 'alice-password' });
+    await laptop.trpc(app.url).session.login.mutate({ username: 'alice', password: 'alice-password' });
+    await laptop.trpc(app.url).account.changePassword.mutate({ currentPassword: 'alice-password', newPassword: 'alice-password-2' });
+    expect((await phone.trpc(app.url).session.me.query()).userId).toBeNull();
+    expect((await laptop.trpc(app.url).session.me.query()).userId).toBe('user-alice');
+    await laptop.trpc(app.url).account.changePassword.mutate({ currentPassword: 'alice-password-2', newPassword: 'alice-password' });
+  });
+});
