@@ -1,2 +1,8 @@
-/** The example app's session data: a cart that anonymous visitors keep through sign-in. */
-export type AppSession = { cart: string[] };
+/**
+ * The example app's session data: a cart that anonymous visitors keep through sign-in, and
+ * a few display preferences (separate keys, so concurrent changes to different ones all persist).
+ */
+export type AppSession = { cart: string[]; theme?: string; language?: string; currency?: string };
+
+/** The preference keys of {@link AppSession}. */
+export const PREFERENCE_KEYS = ['theme', 'language', 'currency'] as const;

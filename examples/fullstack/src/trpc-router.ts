@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { SessionManager, Sessions } from 'tessera';
 import { createSessionContext, createSessionProcedures, createSessionRouter, type SessionContextOptions } from 'tessera/trpc';
 import { z } from 'zod';
-import type { AppSession } from './app-session.js';
+import { PREFERENCE_KEYS, type AppSession } from './app-session.js';
 import type { UserDirectory } from './users.js';
 
 /**
@@ -31,6 +31,16 @@ export function buildTrpc(sessions: SessionManager<AppSession>, users: UserDirec
       add: sessionProcedure
         .input(z.object({ item: z.string().trim().min(1).max(100) }))
         .mutation(({ ctx, input }) => ctx.session.update('cart', (cart = []) => [...cart, input.item])),
+    }),
+    preferences: t.router({
+      get: sessionProcedure.query(({ ctx }) => Object.fromEntries(PREFERENCE_KEYS.map((key) => [key, ctx.session.get(key) ?? null])) as Record<(typeof PREFERENCE_KEYS)[number], string | null>),
+      // One key per preference: a change to one never overwrites a concurrent change to another.
+      set: sessionProcedure
+        .input(z.object({ key: z.enum(PREFERENCE_KEYS), value: z.string().trim().min(1).max(40) }))
+        .mutation(({ ctx, input }) => {
+          ctx.session.set(input.key, input.value);
+          return true as const;
+        }),
     }),
     account: t.router({
       changePassword: authedProcedure
