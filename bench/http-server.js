@@ -7,7 +7,7 @@ import { initTRPC } from '@trpc/server';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { createFloor, openFloorDb } from './lib/floor.js';
-import { createLiveSessions, ensureDatabase, SERVER_SECRET } from './lib/dataset.js';
+import { ensureDatabase, fillerToken, SERVER_SECRET } from './lib/dataset.js';
 
 const lib = new URL('./.tmp/lib/', import.meta.url);
 const { createSessions } = await import(new URL('index.js', lib));
@@ -15,13 +15,13 @@ const { sqliteStore } = await import(new URL('sqlite.js', lib));
 const trpcAdapter = await import(new URL('trpc.js', lib));
 const yogaAdapter = await import(new URL('yoga.js', lib));
 
-const dataset = await ensureDatabase(10_000, { sqliteStore, reserve: 1800 });
+const dataset = await ensureDatabase(10_000, { sqliteStore, reserve: 800 });
 const store = await sqliteStore(dataset.path);
 const sessions = createSessions({ store, secrets: [SERVER_SECRET] });
 // Plain http on loopback: tessera reads the development cookie name `sid` there.
 const floor = createFloor(openFloorDb(dataset.path), SERVER_SECRET, { cookieName: 'sid' });
-// The token does not depend on the cookie's name: one made over https works as `sid` here.
-const [token] = await createLiveSessions(sessions, store, 1, 'bench-http-');
+// A session of the database (user-0); the token does not depend on the cookie's name.
+const token = fillerToken(0);
 
 // ---- tRPC
 function trpcServer(variant) {
@@ -45,7 +45,7 @@ function trpcServer(variant) {
     return createHTTPServer({ router: t.router({ me: withSession.query(({ ctx }) => ctx.session?.userId ?? null) }), createContext });
   }
   const t = initTRPC.create();
-  return createHTTPServer({ router: t.router({ me: t.procedure.query(() => 'bench-http-0') }), createContext: () => ({}) });
+  return createHTTPServer({ router: t.router({ me: t.procedure.query(() => 'user-0') }), createContext: () => ({}) });
 }
 
 // ---- GraphQL Yoga
@@ -65,7 +65,7 @@ function yogaServer(variant) {
     const schema = createSchema({ typeDefs, resolvers: { Query: { me: async (_root, _args, ctx) => (await ctx.session())?.userId ?? null } } });
     return createServer(createYoga({ ...common, schema, context: ({ request }) => ({ session: async () => floor.load(request.headers.get('cookie')) }) }));
   }
-  const schema = createSchema({ typeDefs, resolvers: { Query: { me: () => 'bench-http-0' } } });
+  const schema = createSchema({ typeDefs, resolvers: { Query: { me: () => 'user-0' } } });
   return createServer(createYoga({ ...common, schema }));
 }
 

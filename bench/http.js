@@ -42,7 +42,7 @@ for (const framework of ['trpc', 'yoga']) {
   for (const variant of ['tessera', 'floor', 'floor-lazy']) {
     const response = await fetch(`http://127.0.0.1:${ready.ports[`${framework}:${variant}`]}${paths[framework]}`, { headers: { cookie: ready.cookie } });
     const body = await response.text();
-    if (!body.includes('bench-http-0')) throw new Error(`${framework}:${variant} did not answer the signed-in user: ${response.status} ${body}`);
+    if (!body.includes('user-0')) throw new Error(`${framework}:${variant} did not answer the signed-in user: ${response.status} ${body}`);
   }
 }
 

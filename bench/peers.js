@@ -9,7 +9,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import Database from 'better-sqlite3';
 import { createFloor, openFloorDb } from './lib/floor.js';
-import { createLiveSessions, ensureDatabase, request, SERVER_SECRET, tmpDir } from './lib/dataset.js';
+import { ensureDatabase, fillerToken, request, sampleIndices, SERVER_SECRET, tmpDir } from './lib/dataset.js';
 import { interleave } from './lib/measure.js';
 
 const [out, roundsArg, budgetArg] = process.argv.slice(2);
@@ -32,11 +32,11 @@ function openPeerDb(path) {
 }
 
 // ---- tessera and the floor, on the 10k database of the in-process suite
-const dataset = await ensureDatabase(ROWS, { sqliteStore, reserve: 1800, log });
+const dataset = await ensureDatabase(ROWS, { sqliteStore, reserve: 800, log });
 const store = await sqliteStore(dataset.path);
 const sessions = createSessions({ store, secrets: [SERVER_SECRET] });
 const floor = createFloor(openFloorDb(dataset.path), SERVER_SECRET);
-const tokens = await createLiveSessions(sessions, store, LIVE, 'bench-peer-');
+const tokens = sampleIndices(dataset.fillerRows, LIVE).map(fillerToken);
 const tesseraReqs = tokens.map((token) => request(token));
 const floorCookies = tesseraReqs.map((req) => req.headers.cookie);
 

@@ -3,12 +3,36 @@
 // once, in one transaction of prepared inserts, and the file is reused by later runs; the
 // sessions the bench actually uses are created fresh through tessera on every run.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { floorCrypto } from './floor.js';
 
 export const tmpDir = fileURLToPath(new URL('../.tmp/', import.meta.url));
 export const SERVER_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+/** Bumped when the filler rows change shape: older files are rebuilt. */
+const FORMAT = '2';
+
+/**
+ * The token of filler session `i`, derived from `i` so that any of the rows can be loaded
+ * without keeping a million tokens: id = 16 bytes and secret = 32 bytes of SHA-256 of `i`.
+ */
+export function fillerToken(i) {
+  const id = createHash('sha256').update(`bench-filler-id:${i}`).digest().subarray(0, 16).toString('base64url');
+  const secret = createHash('sha256').update(`bench-filler-secret:${i}`).digest('base64url');
+  return `${id}.${secret}`;
+}
+
+/** `count` distinct filler indices spread over `[0, rows)`, the same on every run (a fixed LCG). */
+export function sampleIndices(rows, count) {
+  const picked = new Set();
+  let x = 12345;
+  while (picked.size < Math.min(count, rows)) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    picked.add(x % rows);
+  }
+  return [...picked];
+}
 
 /** A production-shaped request: https, a browser's Cookie header with a few other cookies. */
 export function request(token, method = 'GET') {
@@ -44,7 +68,8 @@ export async function ensureDatabase(rows, { sqliteStore, reserve = 0, log = () 
     const db = new Database(path, { readonly: true });
     try {
       const done = db.prepare("select value from bench_meta where key = 'filled'").pluck().get();
-      if (Number(done) === rows) return { path, fillSeconds: 0, reused: true };
+      const format = db.prepare("select value from bench_meta where key = 'format'").pluck().get();
+      if (Number(done) === rows && format === FORMAT) return { path, fillSeconds: 0, reused: true, fillerRows: rows - reserve };
     } catch {
       // no meta table: an interrupted fill; rebuild below
     } finally {
@@ -65,38 +90,23 @@ export async function ensureDatabase(rows, { sqliteStore, reserve = 0, log = () 
   const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
   const year = 365 * 86_400_000;
   const now = Date.now();
-  const chunk = 10_000;
+  const crypto = floorCrypto(SERVER_SECRET);
+  // Real sessions, sealed as tessera seals them, so any row can be loaded by its derived token.
+  const json = JSON.stringify({ d: { prefs: { theme: 'dark', lang: 'en-GB', tz: 'Europe/London' }, cart: ['sku-1042', 'sku-2210'] } });
   const fill = db.transaction(() => {
-    for (let done = 0; done < filler; done += chunk) {
-      const n = Math.min(chunk, filler - done);
-      const ids = randomBytes(16 * n);
-      const hashes = randomBytes(32 * n);
-      const blobs = randomBytes(110 * n);
-      for (let i = 0; i < n; i++) {
-        const user = done + i;
-        insert.run(
-          ids.subarray(16 * i, 16 * i + 16).toString('base64url'),
-          hashes.subarray(32 * i, 32 * i + 32).toString('base64url'),
-          user % 4 === 0 ? null : `user-${user >> 1}`,
-          now,
-          `fillerk1.${blobs.subarray(110 * i, 110 * i + 110).toString('base64url')}`,
-          now,
-          now,
-          now + year,
-          now + year,
-          ua,
-          `198.51.${(user >> 8) & 255}.${user & 255}`,
-        );
-      }
-      if (done % 200_000 === 0 && done > 0) log(`  filled ${done.toLocaleString('en')} rows`);
+    for (let i = 0; i < filler; i++) {
+      const token = fillerToken(i);
+      const id = token.slice(0, 22);
+      insert.run(id, crypto.hash(token.slice(23)), `user-${i}`, now, crypto.seal(json, id), now, now, now + year, now + year, ua, `198.51.${(i >> 8) & 255}.${i & 255}`);
+      if (i % 200_000 === 0 && i > 0) log(`  filled ${i.toLocaleString('en')} rows`);
     }
   });
   fill();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.exec('analyze');
-  db.prepare("insert into bench_meta values ('filled', ?)").run(String(rows));
+  db.prepare("insert into bench_meta values ('filled', ?), ('format', ?)").run(String(rows), FORMAT);
   db.close();
-  return { path, fillSeconds: (performance.now() - started) / 1000, reused: false };
+  return { path, fillSeconds: (performance.now() - started) / 1000, reused: false, fillerRows: filler };
 }
 
 /**

@@ -16,6 +16,21 @@ export function openFloorDb(path) {
   return db;
 }
 
+/** The floor's crypto alone: key derivation once, then SHA-256, AES-256-GCM seal and unseal. */
+export function floorCrypto(secret) {
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), 'tessera', 'tessera/session-data/v1', 32));
+  const keyId = createHash('sha256').update(key).update('key-id').digest('base64url').slice(0, 8);
+  return {
+    hash: (secretPart) => createHash('sha256').update(secretPart).digest('base64url'),
+    seal(json, id) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.from(id, 'utf8'));
+      return `${keyId}.${Buffer.concat([iv, cipher.update(json, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64url')}`;
+    },
+  };
+}
+
 /**
  * The hand-written floor over one connection. `secret` is the server secret; the
  * derived key, key id and statements are computed once here.

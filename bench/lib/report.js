@@ -19,6 +19,7 @@ const OPS = [
   ['data change + commit', 'tessera: data change', 'floor: data change'],
   ['logout', 'tessera: logout', 'floor: logout'],
   ['load, kyselyStore on a plain user Kysely', 'kyselyStore (user Kysely, no statement cache): load', 'floor: load'],
+  ['(info) the floor with mmap_size=1GiB', 'floor + mmap_size=1GiB: load', 'floor: load'],
 ];
 
 /** Markdown tables for everything measured. */
