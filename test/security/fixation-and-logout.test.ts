@@ -1,3 +1,4 @@
+import type { Store } from 'tessera';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attackBackends, type BackendRun } from './backends.js';
 import { attackApp, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
@@ -59,7 +60,7 @@ describe.each(backends)('session fixation, logout and rotation attacks on $name'
     expect(await replayAfterLogout(app)).toBe('user-bob');
   });
 
-  async function logoutRacesSlowMutation(wrap?: Parameters<typeof attackApp>[1]['wrap']) {
+  async function logoutRacesSlowMutation(wrap?: (store: Store) => Store) {
     let hold!: ReturnType<typeof holdsNextUpdate>;
     app = await attackApp(run, { wrap: (store) => (hold = holdsNextUpdate(wrap ? wrap(store) : store)).store });
     const user = visitor(app);
