@@ -62,7 +62,7 @@ const git = (...args) => {
 const results = {
   date: new Date().toISOString(),
   commit: git('rev-parse', '--short', 'HEAD'),
-  dirty: git('status', '--porcelain', '--', '../src').length > 0,
+  dirty: git('status', '--porcelain', '--', 'src').length > 0,
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${process.platform} ${release()}`, node: process.versions.node },
   versions: Object.fromEntries(['better-sqlite3', 'kysely', 'pg', 'mitata', 'autocannon', '@trpc/server', 'graphql-yoga', 'graphql', 'express-session', 'better-sqlite3-session-store', 'better-auth', 'esbuild'].map((name) => [name, version(name)])),
   settings: { rounds: Number(rounds), budgetMs: Number(budget) },

@@ -106,4 +106,27 @@ describe('sqliteStore: the direct statements by id', () => {
       await store.close();
     }
   });
+
+  it.each([
+    ['the same user', 'user-1', 'user-1'],
+    ['anonymous to a user (sign-in)', null, 'user-2'],
+    ['a user to another', 'user-1', 'user-2'],
+    ['a user to anonymous', 'user-1', null],
+    ['anonymous, unchanged', null, null],
+  ])('update compares and swaps whatever happens to the user: %s', async (_name, before, after) => {
+    const store = await sqliteStore(':memory:');
+    try {
+      const record = sampleRecord({ userId: before, version: 3 });
+      await store.create(record);
+      const next = { ...record, userId: after, data: 'changed', version: 4 };
+      expect(await store.update(next, 2)).toBe(false);
+      expect(await store.get(record.id)).toEqual(record);
+      expect(await store.update(next, 3)).toBe(true);
+      expect(await store.get(record.id)).toEqual(next);
+      expect(await store.update({ ...next, version: 5 }, 3)).toBe(false);
+      expect(await store.listByUser(after ?? 'nobody')).toHaveLength(after === null ? 0 : 1);
+    } finally {
+      await store.close();
+    }
+  });
 });

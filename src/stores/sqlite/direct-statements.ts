@@ -84,6 +84,11 @@ export function directStatements(database: BetterSqlite3.Database, table: string
   const get = database.prepare(`select ${quoted.join(', ')} from "${table}" where "id" = ?`).raw(true);
   const insert = database.prepare(`insert into "${table}" (${quoted.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
   const update = database.prepare(`update "${table}" set ${quoted.slice(1).map((column) => `${column} = ?`).join(', ')} where "id" = ? and "version" = ?`);
+  // The same update minus the indexed user_id column, for a record whose user did not change.
+  const userColumn = COLUMNS.indexOf('user_id') - 1;
+  const updateSameUser = database.prepare(
+    `update "${table}" set ${quoted.slice(1).filter((column) => column !== '"user_id"').map((column) => `${column} = ?`).join(', ')} where "id" = ? and "version" = ? and "user_id" is ?`,
+  );
   const touch = database.prepare(`update "${table}" set "last_seen_at" = ?, "expires_at" = ? where "id" = ?`);
   const remove = database.prepare(`delete from "${table}" where "id" = ?`);
   const lookup = (id: string): SessionRecord | null => {
@@ -111,7 +116,13 @@ export function directStatements(database: BetterSqlite3.Database, table: string
     async update(record: SessionRecord, expectedVersion: number): Promise<boolean> {
       if (database.inTransaction) return viaKysely.update(record, expectedVersion);
       try {
-        return update.run(...valuesAfterId(record), record.id, expectedVersion).changes > 0;
+        // SQLite rewrites an index entry for every indexed column in the SET list, changed or
+        // not (~6 us here); the user changes only at sign-in, so first try without user_id.
+        // Both statements compare-and-swap on the version.
+        const values = valuesAfterId(record);
+        const sameUser = values.filter((_, index) => index !== userColumn);
+        if (updateSameUser.run(...sameUser, record.id, expectedVersion, record.userId).changes > 0) return true;
+        return update.run(...values, record.id, expectedVersion).changes > 0;
       } catch (error) {
         if (isBusy(error)) return viaKysely.update(record, expectedVersion);
         throw error;
