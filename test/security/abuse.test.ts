@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countingStore, gatedStore } from '../helpers/store-probes.js';
 import { startApp } from '../app/harness.js';
-import { attackBackends, type BackendRun } from './backends.js';
-import { attackApp, cookieOf, pagePost, raw, visitor, type AttackApp } from './attack-kit.js';
+import { attackBackends } from './backends.js';
+import { attackEnvironment, cookieOf, pagePost, raw, visitor, type AttackApp } from './attack-kit.js';
 import { lastWriterWins } from './probes.js';
 
 const backends = await attackBackends();
@@ -25,20 +25,11 @@ async function flood(count: number, concurrency: number, send: (i: number) => Pr
 }
 
 describe.each(backends)('abuse and lost updates on $name', (backend) => {
-  let run: BackendRun;
-  let app: AttackApp | undefined;
-  beforeAll(async () => {
-    run = await backend.open();
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  afterAll(() => run.cleanup());
+  const env = attackEnvironment(backend);
 
   it('session flooding: 10,000 requests without or with random cookies create 0 records', async () => {
     const counted = { probe: undefined as ReturnType<typeof countingStore> | undefined };
-    app = await attackApp(run, { wrap: (store) => (counted.probe = countingStore(store)).store });
+    const app = await env.start({ wrap: (store) => (counted.probe = countingStore(store)).store });
     const current = app;
     const statuses = await flood(10_000, 50, (i) => {
       const cookie = i % 3 === 0 ? undefined : i % 3 === 1 ? `sid=${randomBytes(16).toString('base64url')}.${randomBytes(32).toString('base64url')}` : `sid=${randomBytes(20).toString('hex')}`;
@@ -53,7 +44,7 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
 
   it('control: 20 anonymous requests that do write data create 20 records (the counter sees creation)', async () => {
     const counted = { probe: undefined as ReturnType<typeof countingStore> | undefined };
-    app = await attackApp(run, { wrap: (store) => (counted.probe = countingStore(store)).store });
+    const app = await env.start({ wrap: (store) => (counted.probe = countingStore(store)).store });
     const current = app;
     await flood(20, 5, (i) => pagePost(current, '/trpc/cart.add', { item: `item-${i}` }));
     expect(counted.probe!.calls.create).toBe(20);
@@ -77,7 +68,7 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
   }
 
   it('session data bomb: repeated small cart.add calls are refused at the cap (413) with the stored data unchanged', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const { refused, before, after, calls } = await bomb(app);
     expect(refused).toBe(413);
     expect(after).toEqual(before);
@@ -86,7 +77,7 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
   });
 
   it('control: with a 64 KiB cap the same 200 calls are all accepted', async () => {
-    app = await attackApp(run, { sessions: { maxDataBytes: 64 * 1024 } });
+    const app = await env.start({ sessions: { maxDataBytes: 64 * 1024 } });
     const { refused, after } = await bomb(app);
     expect(refused).toBe(0);
     expect(after).toHaveLength(200);
@@ -104,14 +95,14 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
 
   it('lost update: 10 parallel cart adds through tRPC and GraphQL, all loaded before any commits, all persist', async () => {
     let gate!: ReturnType<typeof gatedStore>;
-    app = await attackApp(run, { wrap: (store) => (gate = gatedStore(store)).store });
+    const app = await env.start({ wrap: (store) => (gate = gatedStore(store)).store });
     const cart = await concurrentAdds(app, gate);
     expect(cart).toHaveLength(11);
   });
 
   it('control: with last-writer-wins saves the same interleaving loses items', async () => {
     let gate!: ReturnType<typeof gatedStore>;
-    app = await attackApp(run, { wrap: (store) => (gate = gatedStore(lastWriterWins(store))).store });
+    const app = await env.start({ wrap: (store) => (gate = gatedStore(lastWriterWins(store))).store });
     const cart = await concurrentAdds(app, gate);
     expect(cart.length).toBeLessThan(11);
   });
@@ -120,7 +111,7 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
     const K1 = 'k1-secret-k1-secret-k1-secret-k1-secret!';
     const K2 = 'k2-secret-k2-secret-k2-secret-k2-secret!';
     const cartOf = async (secrets: string[], cookie: string) => {
-      const current = await startApp({ ...run.appOptions, store: run.store, secrets });
+      const current = await startApp({ ...env.run.appOptions, store: env.run.store, secrets });
       try {
         const response = await raw(current, '/trpc/cart.get', { headers: { cookie } });
         return ((await response.json()) as { result: { data: string[] } }).result.data;
@@ -128,7 +119,7 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
         await current.close();
       }
     };
-    const first = await startApp({ ...run.appOptions, store: run.store, secrets: [K1] });
+    const first = await startApp({ ...env.run.appOptions, store: env.run.store, secrets: [K1] });
     const user = visitor(first);
     await user.trpc.cart.add.mutate({ item: 'sealed with K1' });
     const untouched = visitor(first);
@@ -139,7 +130,7 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
 
     expect(await cartOf([K2], cookie)).toEqual([]);
     expect(await cartOf([K2, K1], cookie)).toEqual(['sealed with K1']);
-    const rotated = await startApp({ ...run.appOptions, store: run.store, secrets: [K2, K1] });
+    const rotated = await startApp({ ...env.run.appOptions, store: env.run.store, secrets: [K2, K1] });
     await pagePost(rotated, '/trpc/cart.add', { item: 'written under K2' }, cookie);
     await rotated.close();
     expect(await cartOf([K2], cookie)).toEqual(['sealed with K1', 'written under K2']);

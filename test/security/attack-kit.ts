@@ -2,7 +2,8 @@ import type { Store } from 'tessera';
 import type { AppOptions } from '../../examples/fullstack/src/app.js';
 import { startApp, visitor } from '../app/harness.js';
 import { manualClock } from '../helpers/engine.js';
-import type { BackendRun } from './backends.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Backend, BackendRun } from './backends.js';
 
 export { visitor };
 export type AttackApp = Awaited<ReturnType<typeof startApp>> & { clock: ReturnType<typeof manualClock> };
@@ -48,4 +49,37 @@ export async function cookieOf(user: ReturnType<typeof visitor>): Promise<string
   const sid = await user.sid();
   if (!sid) throw new Error('the visitor holds no session cookie');
   return `sid=${sid}`;
+}
+
+/** Options of {@link attackApp}. */
+export type AttackOptions = NonNullable<Parameters<typeof attackApp>[1]>;
+
+/**
+ * Opens the backend once for a describe block and closes every app a test started:
+ * `const env = attackEnvironment(backend)`, then `const app = await env.start(options)`.
+ */
+export function attackEnvironment(backend: Backend): { readonly run: BackendRun; start(options?: AttackOptions): Promise<AttackApp> } {
+  let run: BackendRun | undefined;
+  let started: AttackApp[] = [];
+  beforeAll(async () => {
+    run = await backend.open();
+  });
+  afterEach(async () => {
+    await Promise.all(started.map((app) => app.close()));
+    started = [];
+  });
+  afterAll(async () => {
+    await run?.cleanup();
+  });
+  return {
+    get run(): BackendRun {
+      if (!run) throw new Error('the backend is not open yet');
+      return run;
+    },
+    async start(options: AttackOptions = {}): Promise<AttackApp> {
+      const app = await attackApp(this.run, options);
+      started.push(app);
+      return app;
+    },
+  };
 }

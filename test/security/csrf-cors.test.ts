@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attackBackends, type BackendRun } from './backends.js';
-import { attackApp, cookieOf, raw, visitor, whoIs, type AttackApp } from './attack-kit.js';
+import { describe, expect, it } from 'vitest';
+import { attackBackends } from './backends.js';
+import { attackEnvironment, cookieOf, raw, visitor, whoIs, type AttackApp } from './attack-kit.js';
 
 const backends = await attackBackends();
 const EVIL = 'https://evil.test';
@@ -12,16 +12,7 @@ function form(fields: Record<string, string>): FormData {
 }
 
 describe.each(backends)('cross-site request forgery and CORS on $name', (backend) => {
-  let run: BackendRun;
-  let app: AttackApp | undefined;
-  beforeAll(async () => {
-    run = await backend.open();
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  afterAll(() => run.cleanup());
+  const env = attackEnvironment(backend);
 
   async function victim(current: AttackApp): Promise<string> {
     const user = visitor(current);
@@ -47,7 +38,7 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
   }
 
   it('form, multipart and text/plain CSRF on tRPC and GraphQL mutations are refused; the session is untouched', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const cookie = await victim(app);
     for (const [name, send] of forgeries(app, cookie)) {
       const response = await send();
@@ -62,7 +53,7 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
   });
 
   it('control: with the preflight-header rule defeated (every form has a content-type) the form-encoded GraphQL logout runs', async () => {
-    app = await attackApp(run, { sessions: { csrfHeaders: ['content-type'] } });
+    const app = await env.start({ sessions: { csrfHeaders: ['content-type'] } });
     const cookie = await victim(app);
     const response = await raw(app, '/graphql', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent('mutation { logout }')}` });
     expect(((await response.json()) as { data?: { logout: boolean } }).data?.logout).toBe(true);
@@ -70,7 +61,7 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
   });
 
   it('a multipart upload from the app\'s own page (Sec-Fetch-Site: same-origin) is accepted', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const cookie = await victim(app);
     const response = await raw(app, '/graphql', {
       method: 'POST',
@@ -81,7 +72,7 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
   });
 
   it('GraphQL mutations over GET are refused with 405', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const cookie = await victim(app);
     const response = await raw(app, `/graphql?query=${encodeURIComponent('mutation { logout }')}`, { headers: { cookie, accept: 'application/json' } });
     expect(response.status).toBe(405);
@@ -98,7 +89,7 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
     }
 
     it('app.test.evil.test-style suffixes, an http:// downgrade and "null" are refused', async () => {
-      app = await attackApp(run, { trustProxy: 1 });
+      const app = await env.start({ trustProxy: 1 });
       const own = app.url.replace('http://', 'https://');
       for (const origin of [`${own}.evil.test`, app.url, 'null', `${own}:1`, EVIL]) {
         expect(await mutateFrom(app, origin)).toEqual({ trpc: 403, graphql: 'FORBIDDEN' });
@@ -107,13 +98,13 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
     });
 
     it('control: listing the look-alike in allowedOrigins lets it through (the Origin check is what refused it)', async () => {
-      app = await attackApp(run, { trustProxy: 1, sessions: { allowedOrigins: ['https://app.test.evil.test'] } });
+      const app = await env.start({ trustProxy: 1, sessions: { allowedOrigins: ['https://app.test.evil.test'] } });
       expect(await mutateFrom(app, 'https://app.test.evil.test')).toEqual({ trpc: 200, graphql: 'OK' });
     });
   });
 
   it('credentialed CORS is never granted to an unlisted origin', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const preflight = await raw(app, '/graphql', { method: 'OPTIONS', headers: { origin: EVIL, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
     const actual = await raw(app, '/graphql', { method: 'POST', headers: { origin: EVIL, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ session { userId } }' }) });
     for (const response of [preflight, actual]) {
@@ -124,7 +115,7 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
   });
 
   it('control: an explicitly listed origin gets credentialed CORS', async () => {
-    app = await attackApp(run, { sessions: { allowedOrigins: [EVIL] } });
+    const app = await env.start({ sessions: { allowedOrigins: [EVIL] } });
     const actual = await raw(app, '/graphql', { method: 'POST', headers: { origin: EVIL, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ session { userId } }' }) });
     expect(actual.headers.get('access-control-allow-origin')).toBe(EVIL);
     expect(actual.headers.get('access-control-allow-credentials')).toBe('true');

@@ -1,22 +1,13 @@
 import type { Store } from 'tessera';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attackBackends, type BackendRun } from './backends.js';
-import { attackApp, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
+import { describe, expect, it } from 'vitest';
+import { attackBackends } from './backends.js';
+import { attackEnvironment, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
 import { holdsNextUpdate, keepsOldSecrets, neverDeletes, noGraceWindow, upsertsOnUpdate } from './probes.js';
 
 const backends = await attackBackends();
 
 describe.each(backends)('session fixation, logout and rotation attacks on $name', (backend) => {
-  let run: BackendRun;
-  let app: AttackApp | undefined;
-  beforeAll(async () => {
-    run = await backend.open();
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  afterAll(() => run.cleanup());
+  const env = attackEnvironment(backend);
 
   async function plantedThenSignedIn(current: AttackApp): Promise<string> {
     const attacker = visitor(current);
@@ -30,13 +21,13 @@ describe.each(backends)('session fixation, logout and rotation attacks on $name'
   }
 
   it('session fixation: a planted anonymous token is dead after the victim signs in', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const planted = await plantedThenSignedIn(app);
     expect(await whoIs(app, planted)).toBeNull();
   });
 
   it('control: without rotation at sign-in the planted token is signed in as the victim', async () => {
-    app = await attackApp(run, { wrap: keepsOldSecrets });
+    const app = await env.start({ wrap: keepsOldSecrets });
     const planted = await plantedThenSignedIn(app);
     expect(await whoIs(app, planted)).toBe('user-alice');
   });
@@ -51,18 +42,18 @@ describe.each(backends)('session fixation, logout and rotation attacks on $name'
   }
 
   it('logout replay: a copied cookie is anonymous after logout (the record is deleted server-side)', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     expect(await replayAfterLogout(app)).toBeNull();
   });
 
   it('control: when logout only clears the browser cookie, the copy still works', async () => {
-    app = await attackApp(run, { wrap: neverDeletes });
+    const app = await env.start({ wrap: neverDeletes });
     expect(await replayAfterLogout(app)).toBe('user-bob');
   });
 
   async function logoutRacesSlowMutation(wrap?: (store: Store) => Store) {
     let hold!: ReturnType<typeof holdsNextUpdate>;
-    app = await attackApp(run, { wrap: (store) => (hold = holdsNextUpdate(wrap ? wrap(store) : store)).store });
+    const app = await env.start({ wrap: (store) => (hold = holdsNextUpdate(wrap ? wrap(store) : store)).store });
     const user = visitor(app);
     await user.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });
     const cookie = await cookieOf(user);
@@ -72,19 +63,19 @@ describe.each(backends)('session fixation, logout and rotation attacks on $name'
     const logout = await pagePost(app, '/trpc/session.logout', {}, cookie);
     expect(logout.status).toBe(200);
     hold.release();
-    return { slow: await slow, cookie };
+    return { slow: await slow, cookie, app };
   }
 
   it('a logout racing a slow mutation: the mutation gets 409 CONFLICT and the session is not resurrected', async () => {
-    const { slow, cookie } = await logoutRacesSlowMutation();
+    const { slow, cookie, app } = await logoutRacesSlowMutation();
     expect(slow.status).toBe(409);
-    expect(await whoIs(app!, cookie)).toBeNull();
+    expect(await whoIs(app, cookie)).toBeNull();
   });
 
   it('control: with upserting saves the late mutation resurrects the logged-out session', async () => {
-    const { slow, cookie } = await logoutRacesSlowMutation(upsertsOnUpdate);
+    const { slow, cookie, app } = await logoutRacesSlowMutation(upsertsOnUpdate);
     expect(slow.status).toBe(200);
-    expect(await whoIs(app!, cookie)).toBe('user-alice');
+    expect(await whoIs(app, cookie)).toBe('user-alice');
   });
 
   async function stampede(current: AttackApp) {
@@ -100,7 +91,7 @@ describe.each(backends)('session fixation, logout and rotation attacks on $name'
   }
 
   it('rotation stampede: 50 parallel requests on the old token around a rotate: no 5xx, still signed in, and the grace token cannot rotate', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const { rotated, results, after, old } = await stampede(app);
     expect(rotated.status).toBe(200);
     expect(results.every((result) => result === 'user-alice')).toBe(true);
@@ -112,7 +103,7 @@ describe.each(backends)('session fixation, logout and rotation attacks on $name'
   });
 
   it('control: without a grace window the in-flight requests on the old token are signed out', async () => {
-    app = await attackApp(run, { wrap: noGraceWindow });
+    const app = await env.start({ wrap: noGraceWindow });
     const { rotated, after } = await stampede(app);
     expect(rotated.status).toBe(200);
     expect(after.every((result) => result === null)).toBe(true);

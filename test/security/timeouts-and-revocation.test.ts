@@ -1,21 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attackBackends, type BackendRun } from './backends.js';
-import { attackApp, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
+import { describe, expect, it } from 'vitest';
+import { attackBackends } from './backends.js';
+import { attackEnvironment, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
 
 const backends = await attackBackends();
 const DAY = 86_400;
 
 describe.each(backends)('timeouts and revocation on $name', (backend) => {
-  let run: BackendRun;
-  let app: AttackApp | undefined;
-  beforeAll(async () => {
-    run = await backend.open();
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  afterAll(() => run.cleanup());
+  const env = attackEnvironment(backend);
 
   async function signedIn(current: AttackApp, username = 'alice'): Promise<string> {
     const user = visitor(current);
@@ -24,14 +15,14 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
   }
 
   it('idle expiry: a stolen cookie unused for 14 days is anonymous', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const cookie = await signedIn(app);
     app.clock.advance(14 * DAY);
     expect(await whoIs(app, cookie)).toBeNull();
   });
 
   it('control: with a 30-day idle timeout the same cookie still works after 14 days', async () => {
-    app = await attackApp(run, { sessions: { idleTimeout: '30d', absoluteTimeout: '60d' } });
+    const app = await env.start({ sessions: { idleTimeout: '30d', absoluteTimeout: '60d' } });
     const cookie = await signedIn(app);
     app.clock.advance(14 * DAY);
     expect(await whoIs(app, cookie)).toBe('user-alice');
@@ -47,17 +38,17 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
   }
 
   it('absolute expiry: a session used every day still ends 30 days after sign-in', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     expect(await usedDailyFor(app, 30)).toBeNull();
   });
 
   it('control: with a 60-day absolute timeout the daily-used session is alive at day 30', async () => {
-    app = await attackApp(run, { sessions: { absoluteTimeout: '60d' } });
+    const app = await env.start({ sessions: { absoluteTimeout: '60d' } });
     expect(await usedDailyFor(app, 30)).toBe('user-alice');
   });
 
   it('password change ends the user\'s other sessions; this one continues on a new token', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const other = await signedIn(app, 'bob');
     const here = visitor(app);
     await here.trpc.session.login.mutate({ username: 'bob', password: 'bob-password' });
@@ -70,7 +61,7 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
   });
 
   it('control: a password change that does not re-authenticate leaves the other session signed in', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const other = await signedIn(app, 'bob');
     await app.users.changePassword('user-bob', 'bob-password', 'bob-password-2');
     expect(await whoIs(app, other)).toBe('user-bob');
@@ -78,7 +69,7 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
   });
 
   it('listing shows only my sessions, and revoking someone else\'s id does nothing (tRPC NOT_FOUND, GraphQL false)', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const alice = visitor(app);
     await alice.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });
     const aliceId = (await alice.trpc.session.me.query()).id as string;
@@ -93,7 +84,7 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
   });
 
   it('control: the same id revoked without the ownership check ends alice\'s session', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const alice = visitor(app);
     await alice.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });
     const aliceId = (await alice.trpc.session.me.query()).id as string;
@@ -102,7 +93,7 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
   });
 
   it('revoking my other device signs it out on its next request', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const phone = visitor(app, { userAgent: 'Phone' });
     const laptop = visitor(app, { userAgent: 'Laptop' });
     await phone.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });

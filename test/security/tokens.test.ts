@@ -1,54 +1,45 @@
 import { createHash } from 'node:crypto';
 import { parse as parseCookieHeader } from 'cookie';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countingStore } from '../helpers/store-probes.js';
-import { attackBackends, type BackendRun } from './backends.js';
-import { attackApp, cookieOf, raw, visitor, whoIs, type AttackApp } from './attack-kit.js';
+import { attackBackends } from './backends.js';
+import { attackEnvironment, cookieOf, raw, visitor, whoIs, type AttackApp } from './attack-kit.js';
 import { storesRawSecrets } from './probes.js';
 
 const backends = await attackBackends();
 const TOKEN = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 
 describe.each(backends)('token and cookie attacks on $name', (backend) => {
-  let run: BackendRun;
-  let app: AttackApp | undefined;
-  beforeAll(async () => {
-    run = await backend.open();
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  afterAll(() => run.cleanup());
+  const env = attackEnvironment(backend);
 
   async function leakedRowCookies(current: AttackApp): Promise<{ candidates: string[]; id: string }> {
     const user = visitor(current);
     await user.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });
     // The id is the public half of the cookie (the control's store cannot load the session back).
     const id = (await cookieOf(user)).slice('sid='.length, 'sid='.length + 22);
-    const row = await run.store.get(id);
+    const row = await env.run.store.get(id);
     const values = Object.values(row ?? {}).filter((value): value is string => typeof value === 'string');
     expect(values.length).toBeGreaterThan(3);
     return { id, candidates: values.flatMap((value) => [`sid=${value}`, `sid=${id}.${value}`]) };
   }
 
   it('a leaked database row: every column value sent back as a cookie is anonymous', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const { candidates } = await leakedRowCookies(app);
     for (const cookie of candidates) expect(await whoIs(app, cookie)).toBeNull();
   });
 
   it('control: if the store kept the secret itself (as Django keeps the key), the leaked row signs the attacker in', async () => {
-    app = await attackApp(run, { wrap: storesRawSecrets });
+    const app = await env.start({ wrap: storesRawSecrets });
     const { candidates } = await leakedRowCookies(app);
-    const results = await Promise.all(candidates.map((cookie) => whoIs(app!, cookie)));
+    const results = await Promise.all(candidates.map((cookie) => whoIs(app, cookie)));
     expect(results).toContain('user-alice');
   });
 
   it('malformed-cookie fuzzing: never a 5xx, never an echo, no store query for malformed values', async () => {
     const counted = { probe: undefined as ReturnType<typeof countingStore> | undefined };
-    app = await attackApp(run, { wrap: (store) => (counted.probe = countingStore(store)).store });
+    const app = await env.start({ wrap: (store) => (counted.probe = countingStore(store)).store });
     const current = app;
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string({ unit: fc.constantFrom(...'abcAZ09-_.=;, "%\\\t'.split('')), maxLength: 120 }), fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''))), async (value) => {
@@ -67,14 +58,14 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
 
   it('control: a well-formed token does cost one store query (the counter sees queries)', async () => {
     const counted = { probe: undefined as ReturnType<typeof countingStore> | undefined };
-    app = await attackApp(run, { wrap: (store) => (counted.probe = countingStore(store)).store });
+    const app = await env.start({ wrap: (store) => (counted.probe = countingStore(store)).store });
     await raw(app, '/trpc/session.me', { headers: { cookie: `sid=${'A'.repeat(22)}.${'B'.repeat(43)}` } });
     expect(counted.probe!.calls.get).toBe(1);
   });
 
   it('cookie header bombs below Node\'s 16 KiB limit: thousands of pairs, a 15 KiB value — 200, anonymous, no store query', async () => {
     const counted = { probe: undefined as ReturnType<typeof countingStore> | undefined };
-    app = await attackApp(run, { wrap: (store) => (counted.probe = countingStore(store)).store });
+    const app = await env.start({ wrap: (store) => (counted.probe = countingStore(store)).store });
     const pairs = Array.from({ length: 1400 }, (_, i) => `c${i}=v`).join('; ');
     for (const cookie of [pairs, `sid=${'A'.repeat(15 * 1024)}`, `${'x'.repeat(7000)}=1; sid=; ${'y'.repeat(7000)}=2`]) {
       counted.probe!.reset();
@@ -86,7 +77,7 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
   });
 
   it('control: the same thousands of pairs with a real session cookie among them are signed in (the scan finds it)', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const user = visitor(app);
     await user.trpc.session.login.mutate({ username: 'bob', password: 'bob-password' });
     const pairs = Array.from({ length: 1400 }, (_, i) => `c${i}=v`);
@@ -113,7 +104,7 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
     }
 
     it('duplicate and prefix-spoofed cookies are anonymous: __Host-sid twice, __host-sid, __%48ost-sid, a leading Unicode space, an unprefixed sid', async () => {
-      app = await attackApp(run, { trustProxy: 1 });
+      const app = await env.start({ trustProxy: 1 });
       const token = await secureToken(app);
       const other = await secureToken(app);
       for (const cookie of [`__Host-sid=${other}; __Host-sid=${token}`, `__Host-sid=${token}; __Host-sid=${token}`, `__host-sid=${token}`, `__%48ost-sid=${token}`, `\u00a0__Host-sid=${token}`, `sid=${token}`]) {
@@ -122,14 +113,14 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
     });
 
     it('control: the single, exact __Host-sid is signed in; and a first-wins parser would have taken the planted duplicate', async () => {
-      app = await attackApp(run, { trustProxy: 1 });
+      const app = await env.start({ trustProxy: 1 });
       const token = await secureToken(app);
       expect(await meOverHttps(app, `theme=dark; __Host-sid=${token}`)).toBe('user-alice');
       expect(parseCookieHeader(`__Host-sid=planted; __Host-sid=${token}`)['__Host-sid']).toBe('planted');
     });
 
     it('cookie attribute audit: __Host-sid; Max-Age; Path=/; HttpOnly; Secure; SameSite=Lax; no Domain', async () => {
-      app = await attackApp(run, { trustProxy: 1 });
+      const app = await env.start({ trustProxy: 1 });
       const response = await raw(app, '/trpc/session.login', {
         method: 'POST',
         headers: { ...https, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
@@ -140,7 +131,7 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
     });
 
     it('control: without the trusted proxy the same request is plain http to a loopback host and gets the development cookie', async () => {
-      app = await attackApp(run);
+      const app = await env.start();
       const response = await raw(app, '/trpc/session.login', {
         method: 'POST',
         headers: { ...https, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
@@ -152,7 +143,7 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
 
   it('token leakage: the token, its secret and the secret\'s hash never appear in a body, a non-Set-Cookie header, an error or a log line', async () => {
     const logs: unknown[] = [];
-    app = await attackApp(run, { sessions: { logger: (entry) => logs.push(entry), onEvent: (event) => logs.push(event) } });
+    const app = await env.start({ sessions: { logger: (entry) => logs.push(entry), onEvent: (event) => logs.push(event) } });
     const user = visitor(app);
     const seen: string[] = [];
     const originalFetch = user.browser.fetch;
@@ -168,8 +159,8 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
       if (sid) tokens.push(sid);
     };
     const gql = (query: string, variables: Record<string, unknown> = {}) =>
-      record(`${app!.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    const rpc = (path: string, input?: unknown) => record(`${app!.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}) });
+      record(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const rpc = (path: string, input?: unknown) => record(`${app.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}) });
     await rpc('cart.add', { item: 'apple' });
     await remember();
     await rpc('session.login', { username: 'alice', password: 'alice-password' });
@@ -198,7 +189,7 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
   });
 
   it('cache headers: every session-touching response says Cache-Control: no-store and Vary: Cookie', async () => {
-    app = await attackApp(run);
+    const app = await env.start();
     const user = visitor(app);
     await user.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });
     const cookie = await cookieOf(user);
