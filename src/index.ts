@@ -13,6 +13,6 @@ export type { MemoryRateLimiterOptions } from './core/rate-limiter.js';
 export type { Duration } from './core/duration.js';
 export type { SessionEvent } from './core/events.js';
 export type { LoadOptions } from './core/load.js';
-export type { NodeRequestLike, SessionRequest, TrustProxy } from './core/request.js';
+export type { NodeHeadersLike, NodeRequestLike, SessionRequest, TrustProxy } from './core/request.js';
 export type { SessionRecord, SessionTouch, Store } from './core/store.js';
 export { memoryStore } from './stores/memory/index.js';

@@ -2,7 +2,10 @@
  * The request shapes tessera reads: a WHATWG `Request`, bare WHATWG `Headers`,
  * or a Node `IncomingMessage` (or anything with its `headers`, `method` and `socket`).
  */
-export type SessionRequest = Request | Headers | NodeRequestLike;
+export type SessionRequest = Request | Headers | NodeRequestLike | NodeHeadersLike;
+
+/** A Node `IncomingMessage`'s `headers` object on its own (lower-case names). */
+export type NodeHeadersLike = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** The slice of Node's `IncomingMessage` that tessera reads. */
 export interface NodeRequestLike {
@@ -40,6 +43,11 @@ export function isHeadersLike(value: unknown): value is Headers {
   return typeof candidate === 'object' && candidate !== null && typeof candidate.get === 'function' && typeof candidate.has === 'function';
 }
 
+function isNodeHeaders(input: Request | NodeRequestLike | NodeHeadersLike): input is NodeHeadersLike {
+  const headers = (input as { headers?: unknown }).headers;
+  return typeof headers !== 'object' || headers === null;
+}
+
 function isWhatwgRequest(input: Request | NodeRequestLike): input is Request {
   return typeof (input as Request).url === 'string' && isHeadersLike(input.headers);
 }
@@ -75,6 +83,8 @@ export function readRequest(input: SessionRequest, trustProxy: TrustProxy): Requ
   let peerAddress: string | null = null;
   if (isHeadersLike(input)) {
     header = (name) => input.get(name);
+  } else if (isNodeHeaders(input)) {
+    header = (name) => nodeHeader(input, name);
   } else if (isWhatwgRequest(input)) {
     const headers = input.headers;
     header = (name) => headers.get(name);

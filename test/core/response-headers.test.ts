@@ -167,3 +167,17 @@ describe('logout needs a cookie write too', () => {
     expect(() => session.logout()).not.toThrow();
   });
 });
+
+describe('request shapes', () => {
+  it('loads from a WHATWG Request, bare Headers, a Node IncomingMessage, or its headers object alone', async () => {
+    const { sessions } = harness();
+    const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.set('a', 1))) as string;
+    const shapes = [
+      post(cookie),
+      new Headers({ cookie, host: 'localhost:3000' }),
+      { headers: { cookie, host: 'localhost:3000' }, method: 'GET', socket: { encrypted: false, remoteAddress: '127.0.0.1' } },
+      { cookie, host: 'localhost:3000' },
+    ];
+    for (const shape of shapes) expect((await sessions.load(shape)).get('a')).toBe(1);
+  });
+});

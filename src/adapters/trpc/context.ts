@@ -1,5 +1,5 @@
 import type { TRPCRequestInfo } from '@trpc/server/http';
-import type { NodeRequestLike, NodeResponseLike, SessionData, SessionManager, SessionRequest } from '../../index.js';
+import type { NodeRequestLike, NodeResponseLike, SessionData, SessionManager } from '../../index.js';
 import { guardStateChanging } from './csrf-guard.js';
 import { LazySession, type RequestState } from './lazy-session.js';
 import { beforeHead, varyOnCookie, type NodeServerResponse } from './node-head.js';
@@ -37,7 +37,7 @@ function isStreamed(info: TRPCRequestInfo): boolean {
   return (info.accept === 'application/jsonl' && info.isBatchCall) || info.type === 'subscription';
 }
 
-function hasCookieHeader(request: SessionRequest): boolean {
+function hasCookieHeader(request: Request | Headers | NodeRequestLike): boolean {
   if (request instanceof Headers) return request.has('cookie');
   if (request instanceof Request) return request.headers.has('cookie');
   return request.headers.cookie !== undefined;
@@ -47,7 +47,7 @@ function hasCookieHeader(request: SessionRequest): boolean {
  * A streamed response's head leaves before any commit: decide its caching headers now, and
  * conservatively (any cookie may be ours), since a later decision could not be sent.
  */
-function streamedHeaders(target: Headers | NodeResponseLike, request: SessionRequest): void {
+function streamedHeaders(target: Headers | NodeResponseLike, request: Request | Headers | NodeRequestLike): void {
   varyOnCookie(target);
   if (!hasCookieHeader(request)) return;
   if (target instanceof Headers) target.set('cache-control', 'no-store');
@@ -84,7 +84,7 @@ export function createSessionContext<Data extends SessionData>(sessions: Session
   return (options) => {
     const { info } = options;
     const streamed = isStreamed(info);
-    let request: SessionRequest;
+    let request: Request | Headers | NodeRequestLike;
     let method: string;
     let target: Headers | undefined;
     let res: NodeServerResponse | undefined;
