@@ -3,7 +3,7 @@ import { serializeClearingCookie, serializeSessionCookie } from './cookie.js';
 import { SessionError } from './errors.js';
 import { openEnvelope, storeCall } from './load.js';
 import { clientAddress } from './request.js';
-import { applyOp } from './session.js';
+import { applyOp } from './data-ops.js';
 import { snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
 import { formatToken, generateIdAndSecret, generateSecret, hashesEqual, hashSecret } from './token.js';
