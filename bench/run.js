@@ -4,7 +4,6 @@
 // Environment: BENCH_QUICK=1 (fewer, shorter rounds), BENCH_SKIP_1M=1, BENCH_SKIP_HTTP=1.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, totalmem, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildLib } from './lib/build.js';
@@ -43,10 +42,10 @@ const inprocessSuite = (rows) => {
   return JSON.parse(readFileSync(out, 'utf8'));
 };
 
-const require = createRequire(import.meta.url);
+// Read from node_modules directly: some packages (kysely, better-auth) do not export package.json.
 const version = (name) => {
   try {
-    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
+    return JSON.parse(readFileSync(here(`../node_modules/${name}/package.json`), 'utf8')).version;
   } catch {
     return 'not installed';
   }
@@ -78,6 +77,9 @@ results.seconds = Math.round((Date.now() - started) / 1000);
 
 writeFileSync(here('./results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(here('./chart.svg'), `${chart(results)}\n`);
-console.log(`\n${tables(results)}\n\n### Targets\n`);
-for (const { target, value, met } of results.targets) console.log(`${met === null ? '•' : met ? '✔' : '✘'} ${target}: ${value}`);
-console.log(`\nbench/results.json and bench/chart.svg written in ${results.seconds} s (commit ${results.commit}${results.dirty ? ', src/ modified' : ''}).`);
+const verdicts = results.targets.map(({ target, value, met }) => `- ${met === null ? '•' : met ? '✔' : '✘'} ${target}: ${value}`).join('\n');
+const machine = `${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, ${results.machine.os}, Node ${results.machine.node}`;
+const report = `${tables(results)}\n\n### Targets\n\n${verdicts}\n`;
+writeFileSync(here('./results.md'), `# Latest bench run\n\n${results.date}, commit ${results.commit}${results.dirty ? ' (src/ modified)' : ''}; ${machine}; ${results.settings.rounds} rounds of ${results.settings.budgetMs} ms per case.\n\n${report}`);
+console.log(`\n${report}`);
+console.log(`\nbench/results.json, bench/results.md and bench/chart.svg written in ${results.seconds} s (commit ${results.commit}${results.dirty ? ', src/ modified' : ''}).`);
