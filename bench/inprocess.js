@@ -153,6 +153,6 @@ const result = await interleave(selected, { rounds, budgetMs, baselines, onRound
 await cleanup();
 void sink;
 const count = plainDb.prepare('select count(*) from tessera_sessions').pluck().get();
-writeFileSync(out, JSON.stringify({ rows, liveRowsAtEnd: count, fill: dataset, rounds, budgetMs, cases: result }, null, 2));
+writeFileSync(out, JSON.stringify({ rows, liveRowsAtEnd: count, fill: { ...dataset, path: `bench/.tmp/${dataset.path.split('/').pop()}` }, rounds, budgetMs, cases: result }, null, 2));
 await store.close();
 await userKysely.destroy();
