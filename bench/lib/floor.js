@@ -2,7 +2,7 @@
 // with node:crypto and better-sqlite3 (nothing from src/). Same algorithm and parameters as
 // src/core/seal.ts and src/core/token.ts, same table and SQLite settings as sqliteStore
 // (WAL, synchronous=NORMAL, normal locking, busy_timeout), no in-process cache of sessions.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash as sha, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 
 const TABLE = 'tessera_sessions';
@@ -21,7 +21,7 @@ export function floorCrypto(secret) {
   const key = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), 'tessera', 'tessera/session-data/v1', 32));
   const keyId = createHash('sha256').update(key).update('key-id').digest('base64url').slice(0, 8);
   return {
-    hash: (secretPart) => createHash('sha256').update(secretPart).digest('base64url'),
+    hash: (secretPart) => sha('sha256', secretPart, 'base64url'),
     seal(json, id) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -59,7 +59,7 @@ export function createFloor(db, secret, { cookieName = '__Host-sid', idleMs = 14
   }
 
   function hash(secretPart) {
-    return createHash('sha256').update(secretPart).digest('base64url');
+    return sha('sha256', secretPart, 'base64url');
   }
 
   function equal(a, b) {
