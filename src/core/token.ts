@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 16 random bytes (128 bits) as base64url: the public handle. ASVS 5.0 V7.2.3 asks for ≥ 64 bits of entropy. */
 const ID_BYTES = 16;
@@ -51,7 +51,8 @@ export function parseToken(value: string): ParsedToken | null {
 
 /** base64url SHA-256 of a secret: what the store keeps instead of the secret. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  // One-shot crypto.hash (Node ≥ 20.12): no Hash object per call, about half of createHash's cost.
+  return hash('sha256', secret, 'base64url');
 }
 
 /** Constant-time equality of two secret hashes (OWASP: compare tokens in constant time). */
