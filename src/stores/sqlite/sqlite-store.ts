@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../../index.js';
 import { DEFAULT_SESSION_TABLE, kyselyStore, migrateSessions, type SessionTables } from '../kysely/index.js';
+import { chunkedPurge } from './chunked-purge.js';
 import { directStatements } from './direct-statements.js';
 import { cacheStatements } from './statement-cache.js';
 
@@ -73,5 +74,5 @@ export async function sqliteStore(path: string = DEFAULT_SQLITE_PATH, options: S
   const store = kyselyStore({ db, ...(options.table === undefined ? {} : { table: options.table }) });
   // The table name was checked by migrateSessions and kyselyStore above.
   const direct = directStatements(database, options.table ?? DEFAULT_SESSION_TABLE, store);
-  return Object.freeze({ ...store, ...direct, db, close: () => db.destroy() });
+  return Object.freeze({ ...store, ...direct, deleteExpired: chunkedPurge(store.deleteExpired), db, close: () => db.destroy() });
 }
