@@ -71,6 +71,7 @@ results.inprocess['10k'] = inprocessSuite(10_000);
 if (process.env.BENCH_SKIP_1M !== '1') results.inprocess['1M'] = inprocessSuite(1_000_000);
 results.peers = suite('peers', './peers.js', [rounds, budget]);
 results.postgres = suite('postgres', './postgres.js', [quick ? '3' : '5', budget]);
+results.adapters = suite('adapters', './adapters.js', [quick ? '3' : '5', budget]);
 if (process.env.BENCH_SKIP_HTTP !== '1') results.http = suite('http', './http.js', quick ? ['2', '2', '8'] : ['4', '3', '8'], { gc: false });
 results.targets = targets(results);
 results.seconds = Math.round((Date.now() - started) / 1000);

@@ -55,6 +55,10 @@ export function tables(results) {
     out.push(`\n### PostgreSQL ${results.postgres.server}, 10,000 sessions (no target) — p50 / p99 µs\n`);
     out.push(table(['case', 'p50 µs', 'p99 µs', '× PostgreSQL floor'], Object.entries(cases).map(([name, row]) => [name, fmt(row.p50Us), fmt(row.p99Us), row.ratio === undefined ? '1 (baseline)' : ratio(row)])));
   } else if (results.postgres?.unavailable) out.push(`\nPostgreSQL: ${results.postgres.unavailable}`);
+  if (results.adapters?.cases) {
+    out.push(`\n### The adapters without sockets (tRPC fetchRequestHandler, yoga.fetch), 10,000 sessions — p50 / p99 µs per request\n`);
+    out.push(table(['case', 'p50 µs', 'p99 µs', '× the same handler with the floor session'], Object.entries(results.adapters.cases).map(([name, row]) => [name, fmt(row.p50Us), fmt(row.p99Us), row.ratio === undefined ? '1 (baseline)' : ratio(row)])));
+  }
   if (results.http?.results) {
     out.push(`\n### HTTP on 127.0.0.1 (autocannon, ${results.http.connections} connections, ${results.http.rounds} interleaved rounds of ${results.http.seconds} s; load generator and server share 2 cores)\n`);
     const rows = [];
