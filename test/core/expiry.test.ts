@@ -106,3 +106,12 @@ describe('idle and absolute timeouts', () => {
     expect((await sessions.load(post(cookie))).userId).toBeNull();
   });
 });
+
+describe('profile controls', () => {
+  it('control: with the default 14-day idle timeout a session idle for 15 minutes is alive', async () => {
+    const { sessions, clock } = harness();
+    const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('alice')));
+    clock.advance(15 * 60);
+    expect((await sessions.load(post(cookie))).userId).toBe('alice');
+  });
+});
