@@ -22,6 +22,29 @@ function sealEnvelope<Data extends SessionData>(config: ResolvedConfig<Data>, id
   return config.keyring.seal(json, id);
 }
 
+/**
+ * `record` after a touch, as a plain object. Field by field, not `{ ...record }`: a record from
+ * a store's synchronous lookup keeps its fields in prototype getters, which a spread drops.
+ */
+function touchedRecord(record: SessionRecord, lastSeenAt: Date, expiresAt: Date): SessionRecord {
+  return {
+    id: record.id,
+    secretHash: record.secretHash,
+    previousSecretHash: record.previousSecretHash,
+    previousSecretExpiresAt: record.previousSecretExpiresAt,
+    userId: record.userId,
+    authenticatedAt: record.authenticatedAt,
+    data: record.data,
+    version: record.version,
+    createdAt: record.createdAt,
+    lastSeenAt,
+    expiresAt,
+    absoluteExpiresAt: record.absoluteExpiresAt,
+    userAgent: record.userAgent,
+    ipAddress: record.ipAddress,
+  };
+}
+
 function envelopeOf(state: SessionState): Envelope {
   return state.fingerprint === undefined ? { d: state.data } : { d: state.data, f: state.fingerprint };
 }
@@ -77,7 +100,7 @@ export async function commitSession<Data extends SessionData>(state: SessionStat
     if (now - record.lastSeenAt.getTime() >= config.touchIntervalMs) {
       const expiresAt = idleDeadline(state, now, record.absoluteExpiresAt);
       const touched = await storeCall('touch', () => store.touch(record.id, { lastSeenAt: at, expiresAt }));
-      if (touched) state.record = { ...record, lastSeenAt: at, expiresAt };
+      if (touched) state.record = touchedRecord(record, at, expiresAt);
     }
     finish(state);
     return;
@@ -157,8 +180,10 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
     const isLogin = secretDue === 'login';
     const absoluteExpiresAt = isLogin || state.expiryOverride !== undefined ? absoluteDeadline(state, isLogin ? now : base.createdAt.getTime()) : base.absoluteExpiresAt;
     const rotating = secretDue === 'rotate';
+    // Field by field, not `{ ...base }`: a record from a store's synchronous lookup keeps its
+    // fields in prototype getters (sqliteStore builds its dates on access), which a spread drops.
     const next: SessionRecord = {
-      ...base,
+      id: base.id,
       secretHash: newSecret ? hashSecret(newSecret) : base.secretHash,
       previousSecretHash: rotating ? base.secretHash : newSecret ? null : base.previousSecretHash,
       previousSecretExpiresAt: rotating ? new Date(now + config.graceMs) : newSecret ? null : base.previousSecretExpiresAt,
@@ -166,9 +191,12 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
       authenticatedAt: state.authenticatedAt,
       data: sealEnvelope(config, base.id, envelopeOf(state)),
       version: base.version + 1,
+      createdAt: base.createdAt,
       lastSeenAt: at,
       expiresAt: idleDeadline(state, now, absoluteExpiresAt),
       absoluteExpiresAt,
+      userAgent: base.userAgent,
+      ipAddress: base.ipAddress,
     };
     if (await storeCall('update', () => config.store.update(next, base.version))) {
       state.record = next;

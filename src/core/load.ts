@@ -5,6 +5,7 @@ import { clientAddress, readRequest, type SessionRequest } from './request.js';
 import { Session } from './session.js';
 import { newSessionState, type Envelope, type SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
+import { syncLookupOf } from './sync-lookup.js';
 import { hashesEqual, hashSecret, parseToken } from './token.js';
 
 /** Options of `sessions.load()`. */
@@ -97,10 +98,13 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   const token = found === null ? null : parseToken(found);
   if (token === null) return new Session(state);
 
-  // Called directly rather than through storeCall: one async frame and closure fewer per request.
-  let record: SessionRecord | null;
+  // Called directly rather than through storeCall: one async frame and closure fewer per request;
+  // a store's synchronous twin of get (sqliteStore's) saves the promise as well.
+  let record: SessionRecord | null | undefined;
   try {
-    record = await config.store.get(token.id);
+    const lookup = syncLookupOf(config.store);
+    record = lookup === undefined ? undefined : lookup(token.id);
+    if (record === undefined) record = await config.store.get(token.id);
   } catch (error) {
     throw storeFailure('load', error);
   }

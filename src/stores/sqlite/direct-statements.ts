@@ -1,5 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { SYNC_LOOKUP, type SyncLookup } from '../../core/sync-lookup.js';
 import type { SessionRecord, SessionTouch, Store } from '../../index.js';
+import { LazyRowRecord, recordFromRow, type SessionRow } from './row-record.js';
 
 /** Every column, in the order the statements bind and the lookup reads them. */
 const COLUMNS = [
@@ -18,27 +20,6 @@ const COLUMNS = [
   'user_agent',
   'ip_address',
 ] as const;
-
-type Row = [string, string, string | null, number | null, string | null, number | null, string, number, number, number, number, number, string | null, string | null];
-
-function recordFromValues(row: Row): SessionRecord {
-  return {
-    id: row[0],
-    secretHash: row[1],
-    previousSecretHash: row[2],
-    previousSecretExpiresAt: row[3] === null ? null : new Date(row[3]),
-    userId: row[4],
-    authenticatedAt: row[5] === null ? null : new Date(row[5]),
-    data: row[6],
-    version: row[7],
-    createdAt: new Date(row[8]),
-    lastSeenAt: new Date(row[9]),
-    expiresAt: new Date(row[10]),
-    absoluteExpiresAt: new Date(row[11]),
-    userAgent: row[12],
-    ipAddress: row[13],
-  };
-}
 
 /** The record's columns after `id`, in {@link COLUMNS} order. */
 function valuesAfterId(record: SessionRecord): unknown[] {
@@ -92,13 +73,19 @@ export function directStatements(database: BetterSqlite3.Database, table: string
   const touch = database.prepare(`update "${table}" set "last_seen_at" = ?, "expires_at" = ? where "id" = ?`);
   const remove = database.prepare(`delete from "${table}" where "id" = ?`);
   const lookup = (id: string): SessionRecord | null => {
-    const row = get.get(id) as Row | undefined;
-    return row === undefined ? null : recordFromValues(row);
+    const row = get.get(id) as SessionRow | undefined;
+    return row === undefined ? null : recordFromRow(row);
   };
+  const getRecord = async (id: string): Promise<SessionRecord | null> => (database.inTransaction ? viaKysely.get(id) : lookup(id));
+  // The engine's synchronous twin of get (see syncLookupOf): no promise, dates built on access.
+  const syncLookup: SyncLookup = (id) => {
+    if (database.inTransaction) return undefined;
+    const row = get.get(id) as SessionRow | undefined;
+    return row === undefined ? null : new LazyRowRecord(row);
+  };
+  Object.defineProperty(getRecord, SYNC_LOOKUP, { value: syncLookup });
   return {
-    async get(id: string): Promise<SessionRecord | null> {
-      return database.inTransaction ? viaKysely.get(id) : lookup(id);
-    },
+    get: getRecord,
 
     async create(record: SessionRecord): Promise<boolean> {
       if (database.inTransaction) return viaKysely.create(record);
