@@ -1,6 +1,6 @@
 import type { TRPCRequestInfo } from '@trpc/server/http';
-import type { NodeRequestLike, NodeResponseLike, SessionData, SessionManager } from '../../index.js';
-import { guardStateChanging } from './csrf-guard.js';
+import type { LoadOptions, NodeRequestLike, NodeResponseLike, SessionData, SessionManager } from '../../index.js';
+import { guardStateChanging, isSafeMethod } from './csrf-guard.js';
 import { LazySession, type RequestState } from './lazy-session.js';
 import { beforeHead, varyOnCookie, type NodeServerResponse } from './node-head.js';
 import { countSessionCalls } from './session-middleware.js';
@@ -36,6 +36,10 @@ export interface SessionContext<Data extends SessionData = SessionData> {
 function isStreamed(info: TRPCRequestInfo): boolean {
   return (info.accept === 'application/jsonl' && info.isBatchCall) || info.type === 'subscription';
 }
+
+/** The two load options a request can have, shared so that no request allocates its own. */
+const STREAMED: LoadOptions = Object.freeze({ cookieWritable: false });
+const NOT_STREAMED: LoadOptions = Object.freeze({ cookieWritable: true });
 
 function hasCookieHeader(request: Request | Headers | NodeRequestLike): boolean {
   if (request instanceof Headers) return request.has('cookie');
@@ -100,19 +104,19 @@ export function createSessionContext<Data extends SessionData>(sessions: Session
       method = req.method ?? 'GET';
       res = 'raw' in options.res ? options.res.raw : options.res;
     }
-    guardStateChanging(sessions, request, method, info);
+    const unsafeMethod = !isSafeMethod(method);
+    guardStateChanging(sessions, request, unsafeMethod, info);
 
-    const unsafeMethod = !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
     const state: RequestState<Data> = {
       sessions,
       request,
-      loadOptions: { cookieWritable: !streamed },
+      loadOptions: streamed ? STREAMED : NOT_STREAMED,
       target,
       exclusive: unsafeMethod,
       readOnly: unsafeMethod && info.type !== 'mutation',
       expectedUsers: countSessionCalls(info),
       finishedUsers: 0,
-      queue: Promise.resolve(),
+      queue: null,
       loading: null,
       session: null,
     };

@@ -29,7 +29,8 @@ export function createSessionProcedures<TContext extends SessionContext<SessionD
   t: TRPCRootObject<TContext, TMeta, TOptions>,
 ) {
   const sessionProcedure = markLastMiddleware(
-    t.procedure.use(async ({ ctx, next }) => {
+    // Not `async`: it returns withSession's promise as is, without one more promise per call.
+    t.procedure.use(({ ctx, next }) => {
       // Nested session procedures (a concat of two): the outer one already loaded and commits.
       if (!isLazySession(ctx.session)) return next({ ctx: { session: ctx.session as unknown as Session<SessionDataOf<TContext>> } });
       const handle = ctx.session as LazySession<SessionDataOf<TContext>>;

@@ -4,7 +4,9 @@ import type { TRPCRequestInfo } from '@trpc/server/http';
 const SESSION_MIDDLEWARE = Symbol.for('tessera.trpc.sessionMiddleware');
 
 function hasSessionMiddleware(middlewares: unknown): boolean {
-  return Array.isArray(middlewares) && middlewares.some((fn: unknown) => typeof fn === 'function' && SESSION_MIDDLEWARE in fn);
+  if (!Array.isArray(middlewares)) return false;
+  for (const fn of middlewares as unknown[]) if (typeof fn === 'function' && SESSION_MIDDLEWARE in fn) return true;
+  return false;
 }
 
 /**
