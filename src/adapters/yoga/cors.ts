@@ -45,9 +45,11 @@ export function sessionCors<Data extends SessionData>(sessions: SessionManager<D
  * credentials: browsers never send cookies on it (Fetch standard, CORS check).
  */
 export function withholdCredentialedCors<Data extends SessionData>(sessions: SessionManager<Data>, request: Request, headers: Headers): void {
+  // Origin first: most requests (same-origin GETs, servers) send none, and then the response needs no look.
   const origin = request.headers.get('origin');
+  if (origin === null) return;
   const granted = headers.get('access-control-allow-origin');
-  if (origin === null || granted === null) return;
+  if (granted === null) return;
   // The answer depends on Origin: caches must key on it (Fetch standard, "CORS protocol and HTTP caches").
   appendVary(headers, 'Origin');
   if (granted.trim() === '*') {

@@ -6,11 +6,23 @@ import type { SessionContext } from './context.js';
 import { withholdCredentialedCors } from './cors.js';
 import { toGraphQLError, translateErrors } from './errors.js';
 import { RequestSessions } from './request-sessions.js';
+import type { Release } from './turns.js';
 
 /** A result Yoga can hand to `onExecuteDone`: one payload, or a stream of them. */
 interface ResultLike {
   readonly errors?: readonly GraphQLError[];
 }
+
+/** What `onExecuteDone` receives, as far as this plugin reads it. */
+interface ExecuteDonePayload {
+  readonly args: { readonly contextValue: { readonly request: Request } };
+  readonly result: object;
+  setResult(result: ResultLike): void;
+}
+
+/** The release of an operation's turn, kept on its context for the fallback in `onExecutionResult`. */
+const RELEASE: unique symbol = Symbol('tessera.yoga.release');
+type TurnHolder = { [RELEASE]?: Release };
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
@@ -64,8 +76,6 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
   const perRequest = new RequestSessions(sessions);
   let logger: YogaLogger | undefined;
   const logInternal = (error: SessionError): void => logger?.error(error);
-  /** The release of an operation's turn, by its context, for the fallback in `onExecutionResult`. */
-  const releases = new WeakMap<object, () => void>();
 
   /**
    * Settles an operation's session changes and returns the errors to report. A failed
@@ -87,6 +97,58 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
     }
   }
 
+  /** Commits (or discards) what the operation did once its session is known, and reports the outcome in its result. */
+  async function finish(request: Request, mutation: boolean, payload: ExecuteDonePayload): Promise<void> {
+    const { result } = payload;
+    const session = perRequest.settled(request) ?? (await perRequest.loaded(request));
+    if (isAsyncIterable(result)) {
+      // A stream's headers leave with its first payload: commit what the operation did up
+      // to now; `onResponse` then closes the session, so a later change throws where it is made.
+      if (session !== null) await sessions.commit(session);
+      return;
+    }
+    const errors = (result as ResultLike).errors ?? [];
+    const translated = errors.length === 0 ? null : translateErrors(errors, logInternal);
+    const reported = session === null ? (translated ?? errors) : await settle(session, mutation, translated ?? errors);
+    if (translated === null && reported.length === errors.length) return;
+    payload.setResult({ ...result, errors: reported });
+  }
+
+  /**
+   * The end of an operation that holds no turn (a query of a request without mutations). When
+   * nothing loaded the session and no session error needs translating, it returns without a
+   * promise, so Yoga's result path stays synchronous.
+   */
+  function queryDone(payload: ExecuteDonePayload): Promise<void> | undefined {
+    const request = payload.args.contextValue.request;
+    if (!perRequest.started(request)) {
+      if (isAsyncIterable(payload.result)) return undefined;
+      const errors = (payload.result as ResultLike).errors;
+      if (errors === undefined || errors.length === 0) return undefined;
+      const translated = translateErrors(errors, logInternal);
+      if (translated !== null) payload.setResult({ ...payload.result, errors: translated });
+      return undefined;
+    }
+    return finish(request, false, payload);
+  }
+  /** One object for every such operation: no hook closure per request. */
+  const queryHooks = { onExecuteDone: queryDone };
+
+  /** A mutation, or a query beside a mutation of the same batch: waits for its turn, gives it back at the end. */
+  async function takeTurn(context: TurnHolder, request: Request, mutation: boolean): Promise<{ onExecuteDone: (payload: ExecuteDonePayload) => Promise<void> }> {
+    const release = await perRequest.turn(request, mutation);
+    context[RELEASE] = release;
+    return {
+      async onExecuteDone(payload) {
+        try {
+          await finish(request, mutation, payload);
+        } finally {
+          release();
+        }
+      },
+    };
+  }
+
   return {
     onYogaInit({ yoga }) {
       logger = yoga.logger;
@@ -105,7 +167,7 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
       extendContext({ session: () => perRequest.load(request), sessions });
     },
 
-    async onExecute({ args, setResultAndStopExecution }) {
+    onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue;
       const request = context.request;
       const mutation = isMutation(args);
@@ -118,35 +180,15 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
           return undefined;
         }
       }
-      perRequest.decideReadOnly(request, !mutation);
-      const release = await perRequest.turn(request, mutation);
-      releases.set(context, release);
-      return {
-        async onExecuteDone({ result, setResult }) {
-          try {
-            const session = await perRequest.loaded(request);
-            if (isAsyncIterable(result)) {
-              // A stream's headers leave with its first payload: commit what the operation did up
-              // to now; `onResponse` then closes the session, so a later change throws where it is made.
-              if (session !== null) await sessions.commit(session);
-              return;
-            }
-            const single = result as ResultLike;
-            const translated = translateErrors(single.errors ?? [], logInternal);
-            const errors = translated ?? single.errors ?? [];
-            const reported = session === null ? errors : await settle(session, mutation, errors);
-            if (translated === null && reported.length === errors.length) return;
-            setResult({ ...result, errors: reported });
-          } finally {
-            release();
-          }
-        },
-      };
+      // A request that runs no mutation needs no turns: its session is closed on load, so its
+      // queries cannot change it, and nothing of theirs can be discarded or half-committed.
+      if (perRequest.decideReadOnly(request, !mutation) && !mutation) return queryHooks;
+      return takeTurn(context as TurnHolder, request, mutation);
     },
 
     onExecutionResult({ context }) {
       // execute() itself threw, so onExecuteDone never ran: give the turn back all the same.
-      releases.get(context)?.();
+      (context as TurnHolder)[RELEASE]?.();
     },
 
     onResponse({ request, response }) {

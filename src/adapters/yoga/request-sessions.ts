@@ -13,18 +13,23 @@ interface RequestSession<Data extends SessionData> {
    * single operation, when it starts executing.
    */
   readOnly: boolean | undefined;
-  /** Operations of the request take turns: mutations alone, queries side by side. */
-  readonly turns: Turns;
+  /** Operations of the request take turns: mutations alone, queries side by side. Made on first use. */
+  turns: Turns | null;
 }
+
+type Keyed<Data extends SessionData> = Partial<Record<symbol, RequestSession<Data>>>;
 
 /**
  * Per-request session cache. Yoga builds a context per operation (batching runs each
  * operation on `Object.create(serverContext)`), but all operations share the `Request`,
- * so the cache is keyed by it; a `WeakMap` lets a finished request go without clean-up.
+ * so the entry is kept on it, under a symbol only this instance holds: a module `WeakMap`
+ * keyed by the request would cost garbage-collector (ephemeron) work on every request. A
+ * request object that cannot take a property (frozen) falls back to a `WeakMap`.
  */
 export class RequestSessions<Data extends SessionData> {
   readonly #sessions: SessionManager<Data>;
-  readonly #byRequest = new WeakMap<Request, RequestSession<Data>>();
+  readonly #key = Symbol('tessera.yoga.requestSession');
+  #frozen: WeakMap<Request, RequestSession<Data>> | null = null;
 
   constructor(sessions: SessionManager<Data>) {
     this.#sessions = sessions;
@@ -42,15 +47,26 @@ export class RequestSessions<Data extends SessionData> {
     return entry.loading;
   }
 
-  /** Records whether the request runs any mutation; the first answer stands. */
-  decideReadOnly(request: Request, readOnly: boolean): void {
+  /** Records whether the request runs any mutation; the first answer stands and is returned. */
+  decideReadOnly(request: Request, readOnly: boolean): boolean {
     const entry = this.#entry(request);
     entry.readOnly ??= readOnly;
+    return entry.readOnly;
+  }
+
+  /** Whether a load was started for this request (it may still be pending). */
+  started(request: Request): boolean {
+    return this.#find(request)?.loading != null;
+  }
+
+  /** The session once its load has finished; `null` before, and when none was asked for. Synchronous. */
+  settled(request: Request): Session<Data> | null {
+    return this.#find(request)?.session ?? null;
   }
 
   /** The session if one was loaded (or is loading) for this request; never starts a load. */
   async loaded(request: Request): Promise<Session<Data> | null> {
-    const entry = this.#byRequest.get(request);
+    const entry = this.#find(request);
     if (!entry?.loading) return null;
     // A failed load already surfaced in the resolver that asked; there is nothing to commit.
     return entry.loading.catch(() => null);
@@ -58,7 +74,8 @@ export class RequestSessions<Data extends SessionData> {
 
   /** Waits for this operation's turn (see {@link Turns}): alone for a mutation, beside other queries for a query. */
   turn(request: Request, alone: boolean): Promise<Release> {
-    const turns = this.#entry(request).turns;
+    const entry = this.#entry(request);
+    const turns = (entry.turns ??= new Turns());
     return alone ? turns.exclusive() : turns.shared();
   }
 
@@ -67,7 +84,7 @@ export class RequestSessions<Data extends SessionData> {
    * is built, so a later change could not be sent and must throw where it is made.
    */
   respond(request: Request, headers: Headers): void {
-    const entry = this.#byRequest.get(request);
+    const entry = this.#find(request);
     if (!entry) return;
     entry.responded = true;
     if (entry.session === null) return;
@@ -75,11 +92,16 @@ export class RequestSessions<Data extends SessionData> {
     this.#sessions.close(entry.session);
   }
 
+  #find(request: Request): RequestSession<Data> | undefined {
+    return (request as unknown as Keyed<Data>)[this.#key] ?? this.#frozen?.get(request);
+  }
+
   #entry(request: Request): RequestSession<Data> {
-    let entry = this.#byRequest.get(request);
+    let entry = this.#find(request);
     if (!entry) {
-      entry = { loading: null, session: null, responded: false, readOnly: undefined, turns: new Turns() };
-      this.#byRequest.set(request, entry);
+      entry = { loading: null, session: null, responded: false, readOnly: undefined, turns: null };
+      if (Object.isExtensible(request)) (request as unknown as Keyed<Data>)[this.#key] = entry;
+      else (this.#frozen ??= new WeakMap()).set(request, entry);
     }
     return entry;
   }
