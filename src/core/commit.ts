@@ -6,20 +6,23 @@ import { clientAddress } from './request.js';
 import { applyOp } from './data-ops.js';
 import { snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
-import { formatToken, generateIdAndSecret, generateSecret, hashesEqual, hashSecret } from './token.js';
+import { formatToken, generateSecretWithIv, generateTokenWithIv, hashesEqual, hashSecret } from './token.js';
 
 /** How often a commit re-reads and re-applies after losing a compare-and-swap race. */
 const MAX_CAS_ATTEMPTS = 64;
 const MAX_CREATE_ATTEMPTS = 3;
 const MAX_USER_AGENT_LENGTH = 512;
 
-/** Seals the envelope for `id`, enforcing the data cap before anything is written. */
-function sealEnvelope<Data extends SessionData>(config: ResolvedConfig<Data>, id: string, envelope: Envelope): string {
+/**
+ * Seals the envelope for `id`, enforcing the data cap before anything is written. `iv`: fresh
+ * CSPRNG bytes drawn with a new secret (see {@link generateSecretWithIv}), or drawn by the keyring.
+ */
+function sealEnvelope<Data extends SessionData>(config: ResolvedConfig<Data>, id: string, envelope: Envelope, iv?: Uint8Array): string {
   const json = JSON.stringify(envelope);
   if (Buffer.byteLength(json, 'utf8') > config.maxDataBytes) {
     throw new SessionError('DATA_TOO_LARGE', `session data would be larger than maxDataBytes (${config.maxDataBytes} bytes); nothing was saved`);
   }
-  return config.keyring.seal(json, id);
+  return config.keyring.seal(json, id, iv);
 }
 
 /**
@@ -132,7 +135,7 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
     throw new SessionError('RATE_LIMITED', 'too many new sessions from this client; try again later');
   }
   for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-    const { id, secret } = generateIdAndSecret();
+    const { id, secret, iv } = generateTokenWithIv();
     const record: SessionRecord = {
       id,
       secretHash: hashSecret(secret),
@@ -140,7 +143,7 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
       previousSecretExpiresAt: null,
       userId: state.userId,
       authenticatedAt: state.authenticatedAt,
-      data: sealEnvelope(config, id, envelopeOf(state)),
+      data: sealEnvelope(config, id, envelopeOf(state), iv),
       version: 1,
       createdAt: at,
       lastSeenAt: at,
@@ -176,7 +179,8 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
   let base = state.record as SessionRecord;
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const secretDue = state.newSecret;
-    const newSecret = secretDue ? generateSecret() : null;
+    const drawn = secretDue ? generateSecretWithIv() : null;
+    const newSecret = drawn === null ? null : drawn.secret;
     const isLogin = secretDue === 'login';
     const absoluteExpiresAt = isLogin || state.expiryOverride !== undefined ? absoluteDeadline(state, isLogin ? now : base.createdAt.getTime()) : base.absoluteExpiresAt;
     const rotating = secretDue === 'rotate';
@@ -189,7 +193,7 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
       previousSecretExpiresAt: rotating ? new Date(now + config.graceMs) : newSecret ? null : base.previousSecretExpiresAt,
       userId: state.userId,
       authenticatedAt: state.authenticatedAt,
-      data: sealEnvelope(config, base.id, envelopeOf(state)),
+      data: sealEnvelope(config, base.id, envelopeOf(state), drawn?.iv),
       version: base.version + 1,
       createdAt: base.createdAt,
       lastSeenAt: at,

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
-const IV_BYTES = 12;
+/** The AES-GCM nonce length (NIST SP 800-38D's recommended 96 bits). */
+export const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_ID_LENGTH = 8;
 
@@ -36,11 +37,15 @@ export class Keyring {
     this.#byId = new Map(this.#keys.map((key, index) => [key.id, { key, index }]));
   }
 
-  /** Seals `plaintext` with the current key, bound to `associatedData`. */
-  seal(plaintext: string, associatedData: string): string {
+  /**
+   * Seals `plaintext` with the current key, bound to `associatedData`. `iv`, when given, must be
+   * {@link IV_BYTES} fresh bytes from the CSPRNG, never used before (drawn in the same call as a
+   * new secret, to save a `randomBytes` call); without it the IV is drawn here.
+   */
+  seal(plaintext: string, associatedData: string, iv: Uint8Array = randomBytes(IV_BYTES)): string {
     const current = this.#keys[0];
     if (!current) throw new Error('Keyring has no key');
-    const iv = randomBytes(IV_BYTES);
+    if (iv.length !== IV_BYTES) throw new RangeError(`Keyring.seal: the IV must be ${IV_BYTES} bytes`);
     const cipher = createCipheriv('aes-256-gcm', current.key, iv);
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const body = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
