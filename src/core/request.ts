@@ -21,7 +21,7 @@ export type TrustProxy = number | readonly string[];
 /** What the engine needs to know about one request, read once. */
 export interface RequestFacts {
   /** Reads one request header (lower-case name), or `null`. */
-  readonly header: (name: string) => string | null;
+  header(name: string): string | null;
   readonly method: string;
   /** The request's own scheme, from the connection or a trusted proxy. */
   readonly secure: boolean;
@@ -74,42 +74,60 @@ export function isLoopbackHost(host: string): boolean {
   return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
-/** Reads the facts of a request; `trustedHops` is the number of proxies in front of us (already resolved). */
+/**
+ * The facts of one request, as an object with methods rather than a literal with a closure per
+ * request; `loopback` is worked out on first read, as only a plain-http request needs it (the
+ * host-name parsing and pattern test are ≈ 0.1 µs of a ≈ 17 µs load otherwise spent on every
+ * https request).
+ */
+class ReadFacts implements RequestFacts {
+  readonly method: string;
+  readonly secure: boolean;
+  readonly host: string;
+  readonly peerAddress: string | null;
+  readonly #whatwg: Headers | null;
+  readonly #node: NodeRequestLike['headers'] | null;
+  #loopback: boolean | undefined;
+
+  constructor(whatwg: Headers | null, node: NodeRequestLike['headers'] | null, method: string, secure: boolean, host: string | null, peerAddress: string | null, trustProxy: TrustProxy) {
+    this.#whatwg = whatwg;
+    this.#node = node;
+    this.peerAddress = peerAddress;
+    host ??= this.header('host') ?? '';
+    const hops = trustedHopCount(trustProxy, peerAddress, this.header('x-forwarded-for'));
+    if (hops > 0) {
+      const proto = forwardedValue(this.header('x-forwarded-proto'), hops);
+      if (proto !== null) secure = proto.toLowerCase() === 'https';
+      const forwardedHost = forwardedValue(this.header('x-forwarded-host'), hops);
+      if (forwardedHost !== null) host = forwardedHost;
+    }
+    this.method = method.toUpperCase();
+    this.secure = secure;
+    this.host = host;
+  }
+
+  header(name: string): string | null {
+    const whatwg = this.#whatwg;
+    return whatwg !== null ? whatwg.get(name) : nodeHeader(this.#node as NodeRequestLike['headers'], name);
+  }
+
+  get loopback(): boolean {
+    return (this.#loopback ??= isLoopbackHost(this.host));
+  }
+}
+
+/** Reads the facts of a request; `trustProxy` says which proxies in front of us to believe. */
 export function readRequest(input: SessionRequest, trustProxy: TrustProxy): RequestFacts {
-  let header: (name: string) => string | null;
-  let method = 'POST';
-  let secure = false;
-  let host: string | null = null;
-  let peerAddress: string | null = null;
-  if (isHeadersLike(input)) {
-    header = (name) => input.get(name);
-  } else if (isNodeHeaders(input)) {
-    header = (name) => nodeHeader(input, name);
-  } else if (isWhatwgRequest(input)) {
-    const headers = input.headers;
-    header = (name) => headers.get(name);
-    method = input.method;
+  if (isHeadersLike(input)) return new ReadFacts(input, null, 'POST', false, null, null, trustProxy);
+  if (isNodeHeaders(input)) return new ReadFacts(null, input, 'POST', false, null, null, trustProxy);
+  if (isWhatwgRequest(input)) {
     const url = input.url;
-    secure = url.startsWith('https:');
     const start = url.indexOf('//') + 2;
     const end = url.indexOf('/', start);
-    host = url.slice(start, end === -1 ? undefined : end);
-  } else {
-    const headers = input.headers;
-    header = (name) => nodeHeader(headers, name);
-    method = input.method ?? 'POST';
-    secure = input.socket?.encrypted === true;
-    peerAddress = input.socket?.remoteAddress ?? null;
+    return new ReadFacts(input.headers, null, input.method, url.startsWith('https:'), url.slice(start, end === -1 ? undefined : end), null, trustProxy);
   }
-  host ??= header('host') ?? '';
-  const hops = trustedHopCount(trustProxy, peerAddress, header('x-forwarded-for'));
-  if (hops > 0) {
-    const proto = forwardedValue(header('x-forwarded-proto'), hops);
-    if (proto !== null) secure = proto.toLowerCase() === 'https';
-    const forwardedHost = forwardedValue(header('x-forwarded-host'), hops);
-    if (forwardedHost !== null) host = forwardedHost;
-  }
-  return { header, method: method.toUpperCase(), secure, host, loopback: isLoopbackHost(host), peerAddress };
+  const socket = input.socket;
+  return new ReadFacts(null, input.headers, input.method ?? 'POST', socket?.encrypted === true, null, socket?.remoteAddress ?? null, trustProxy);
 }
 
 /** How many proxies in front of us we believe, for this request. */

@@ -62,7 +62,7 @@ export type DirectMembers = Pick<Store, 'get' | 'create' | 'update' | 'touch' | 
  */
 export function directStatements(database: BetterSqlite3.Database, table: string, viaKysely: Store): DirectMembers {
   const quoted = COLUMNS.map((column) => `"${column}"`);
-  const get = database.prepare(`select ${quoted.join(', ')} from "${table}" where "id" = ?`).raw(true);
+  const get = database.prepare(`select ${quoted.slice(1).join(', ')} from "${table}" where "id" = ?`).raw(true);
   const insert = database.prepare(`insert into "${table}" (${quoted.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
   const update = database.prepare(`update "${table}" set ${quoted.slice(1).map((column) => `${column} = ?`).join(', ')} where "id" = ? and "version" = ?`);
   // The same update minus the indexed user_id column, for a record whose user did not change.
@@ -74,14 +74,14 @@ export function directStatements(database: BetterSqlite3.Database, table: string
   const remove = database.prepare(`delete from "${table}" where "id" = ?`);
   const lookup = (id: string): SessionRecord | null => {
     const row = get.get(id) as SessionRow | undefined;
-    return row === undefined ? null : recordFromRow(row);
+    return row === undefined ? null : recordFromRow(id, row);
   };
   const getRecord = async (id: string): Promise<SessionRecord | null> => (database.inTransaction ? viaKysely.get(id) : lookup(id));
   // The engine's synchronous twin of get (see syncLookupOf): no promise, dates built on access.
   const syncLookup: SyncLookup = (id) => {
     if (database.inTransaction) return undefined;
     const row = get.get(id) as SessionRow | undefined;
-    return row === undefined ? null : new LazyRowRecord(row);
+    return row === undefined ? null : new LazyRowRecord(id, row);
   };
   Object.defineProperty(getRecord, SYNC_LOOKUP, { value: syncLookup });
   return {
