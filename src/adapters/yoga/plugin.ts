@@ -77,6 +77,13 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
   let logger: YogaLogger | undefined;
   const logInternal = (error: SessionError): void => logger?.error(error);
 
+  /** The errors to report for a failed commit: a session error by the table, anything else thrown on. */
+  function commitFailed(error: unknown): GraphQLError[] {
+    if (!(error instanceof SessionError)) throw error;
+    if (error.status >= 500) logInternal(error);
+    return [toGraphQLError(error)];
+  }
+
   /**
    * Settles an operation's session changes and returns the errors to report. A failed
    * mutation's changes are discarded (DESIGN.md §3: never half-applied); a failed query
@@ -91,10 +98,18 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
       await sessions.commit(session);
       return [];
     } catch (error) {
-      if (!(error instanceof SessionError)) throw error;
-      if (error.status >= 500) logInternal(error);
-      return [toGraphQLError(error)];
+      return commitFailed(error);
     }
+  }
+
+  /**
+   * {@link settle} for the common end of a query: its session is loaded, its result has no
+   * errors. The commit's own promise is the hook's, without the frames of `finish` and `settle`.
+   */
+  function commitQuery(session: Session<Data>, payload: ExecuteDonePayload): Promise<void> {
+    return sessions.commit(session).then(undefined, (error: unknown) => {
+      payload.setResult({ ...payload.result, errors: commitFailed(error) });
+    });
   }
 
   /** Commits (or discards) what the operation did once its session is known, and reports the outcome in its result. */
@@ -129,6 +144,8 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
       if (translated !== null) payload.setResult({ ...payload.result, errors: translated });
       return undefined;
     }
+    const session = perRequest.settled(request);
+    if (session !== null && !isAsyncIterable(payload.result) && !(payload.result as ResultLike).errors?.length) return commitQuery(session, payload);
     return finish(request, false, payload);
   }
   /** One object for every such operation: no hook closure per request. */
@@ -155,6 +172,10 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
     },
 
     onRequestParse({ request }) {
+      // Yoga refuses mutations over GET (usePreventMutationViaGET, always on), so a GET request
+      // is read-only whatever it parses into: no hook, which keeps the parse free of a closure
+      // and of the round of promise helpers Yoga runs over a non-empty hook list.
+      if (request.method === 'GET') return undefined;
       return {
         onRequestParseDone({ requestParserResult }) {
           if (Array.isArray(requestParserResult)) perRequest.decideReadOnly(request, !batchMayMutate(requestParserResult));
