@@ -13,7 +13,13 @@ export interface NodeResponseLike {
 /** Appends `value` to a comma-list header unless it is already there. */
 function mergeListHeader(target: HeaderTarget, name: string, value: string): void {
   const current = isHeadersLike(target) ? target.get(name) : target.getHeader(name);
-  const text = current === undefined || current === null ? '' : Array.isArray(current) ? current.join(', ') : String(current);
+  if (current === undefined || current === null) {
+    // Nothing to merge with (the usual case): no split of an empty list.
+    if (isHeadersLike(target)) target.set(name, value);
+    else target.setHeader(name, value);
+    return;
+  }
+  const text = Array.isArray(current) ? current.join(', ') : String(current);
   if (text.split(',').some((part) => part.trim().toLowerCase() === value.toLowerCase() || part.trim() === '*')) return;
   const next = text === '' ? value : `${text}, ${value}`;
   if (isHeadersLike(target)) target.set(name, next);
@@ -26,8 +32,7 @@ function appendSetCookie(target: HeaderTarget, cookie: string): void {
     return;
   }
   const current = target.getHeader('set-cookie');
-  const list = current === undefined ? [] : Array.isArray(current) ? [...(current as string[])] : [String(current)];
-  target.setHeader('set-cookie', [...list, cookie]);
+  target.setHeader('set-cookie', current === undefined ? [cookie] : Array.isArray(current) ? [...(current as string[]), cookie] : [String(current), cookie]);
 }
 
 export function writeDecidedHeaders(state: SessionState, target: HeaderTarget): void {

@@ -66,7 +66,6 @@ export function directStatements(database: BetterSqlite3.Database, table: string
   const insert = database.prepare(`insert into "${table}" (${quoted.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
   const update = database.prepare(`update "${table}" set ${quoted.slice(1).map((column) => `${column} = ?`).join(', ')} where "id" = ? and "version" = ?`);
   // The same update minus the indexed user_id column, for a record whose user did not change.
-  const userColumn = COLUMNS.indexOf('user_id') - 1;
   const updateSameUser = database.prepare(
     `update "${table}" set ${quoted.slice(1).filter((column) => column !== '"user_id"').map((column) => `${column} = ?`).join(', ')} where "id" = ? and "version" = ? and "user_id" is ?`,
   );
@@ -106,10 +105,29 @@ export function directStatements(database: BetterSqlite3.Database, table: string
         // SQLite rewrites an index entry for every indexed column in the SET list, changed or
         // not (~6 us here); the user changes only at sign-in, so first try without user_id.
         // Both statements compare-and-swap on the version.
-        const values = valuesAfterId(record);
-        const sameUser = values.filter((_, index) => index !== userColumn);
-        if (updateSameUser.run(...sameUser, record.id, expectedVersion, record.userId).changes > 0) return true;
-        return update.run(...values, record.id, expectedVersion).changes > 0;
+        // Bound one by one, in COLUMNS order without id and user_id: no value arrays to build
+        // and spread on the common path of every rotate and data change.
+        const previousSecretExpiresAt = record.previousSecretExpiresAt;
+        const authenticatedAt = record.authenticatedAt;
+        const sameUser = updateSameUser.run(
+          record.secretHash,
+          record.previousSecretHash,
+          previousSecretExpiresAt === null ? null : previousSecretExpiresAt.getTime(),
+          authenticatedAt === null ? null : authenticatedAt.getTime(),
+          record.data,
+          record.version,
+          record.createdAt.getTime(),
+          record.lastSeenAt.getTime(),
+          record.expiresAt.getTime(),
+          record.absoluteExpiresAt.getTime(),
+          record.userAgent,
+          record.ipAddress,
+          record.id,
+          expectedVersion,
+          record.userId,
+        );
+        if (sameUser.changes > 0) return true;
+        return update.run(...valuesAfterId(record), record.id, expectedVersion).changes > 0;
       } catch (error) {
         if (isBusy(error)) return viaKysely.update(record, expectedVersion);
         throw error;
