@@ -22,6 +22,13 @@ export function normaliseOrigin(origin: string): string {
   return lower;
 }
 
+/** The media type of a `Content-Type` value, lower-cased, without parameters; `''` when absent. */
+function mediaType(value: string | null): string {
+  if (value === null) return '';
+  const semicolon = value.indexOf(';');
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+}
+
 /**
  * Whether the request carries an `Origin` that is its own or a listed one; `false` without
  * an `Origin`. The test a CORS policy needs before it grants credentialed access.
@@ -46,11 +53,13 @@ export function csrfVerdict(facts: RequestFacts, policy: CsrfPolicy): CsrfVerdic
   const fetchSite = facts.header('sec-fetch-site');
   if (fetchSite === 'cross-site') return 'cross-site';
   const origin = facts.header('origin');
-  if (origin !== null) {
+  // A browser's Origin is usually byte for byte the request's own (`https://host`): then the
+  // normalising comparison below would pass too, and its lower-casing is skipped.
+  if (origin !== null && origin !== `${facts.secure ? 'https' : 'http'}://${facts.host}`) {
     const normalised = normaliseOrigin(origin);
     if (normalised !== normaliseOrigin(ownOrigin(facts)) && !policy.allowedOrigins.has(normalised)) return 'foreign-origin';
   }
-  const contentType = (facts.header('content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  const contentType = mediaType(facts.header('content-type'));
   const simpleBody = contentType === '' || SIMPLE_CONTENT_TYPES.includes(contentType);
   if (simpleBody && fetchSite !== 'same-origin' && !policy.customHeaders.some((name) => facts.header(name) !== null)) {
     return 'simple-body';
