@@ -14,8 +14,8 @@ export const AMBIGUOUS: unique symbol = Symbol('ambiguous cookie');
  * Strict on purpose (DESIGN.md §4): the name matches byte for byte, nothing is decoded
  * or trimmed, and a second cookie of the same name makes the result {@link AMBIGUOUS}
  * instead of "first wins" as general parsers do (RFC 6265 §5.4 leaves order to the client,
- * so the first one may be the attacker's). Only the single separator space after `;`
- * is skipped (RFC 6265 §4.2.1 `"; "`), so `\u00a0sid` or `%73id` never match `sid`.
+ * so the first one may be the attacker's). Only spaces and tabs are skipped before a name
+ * (RFC 6265 §4.2.1 separates cookies with `"; "`), so `\u00a0sid` or `%73id` never match `sid`.
  */
 export function findCookie(header: string | null | undefined, name: string): CookieLookup {
   if (!header || header.length > MAX_COOKIE_HEADER_LENGTH) return null;
