@@ -1,9 +1,9 @@
 import type { ResolvedConfig, SessionData } from './config.js';
 import { AMBIGUOUS, findCookie } from './cookie.js';
 import { SessionError } from './errors.js';
-import { clientAddress, readRequest, type SessionRequest } from './request.js';
+import { clientAddress, readRequest, type RequestFacts, type SessionRequest } from './request.js';
 import { Session } from './session.js';
-import { newSessionState, type Envelope, type SessionState } from './session-state.js';
+import { newSessionState, type Envelope } from './session-state.js';
 import type { SessionRecord } from './store.js';
 import { syncLookupOf } from './sync-lookup.js';
 import { hashesEqual, hashSecret, parseToken } from './token.js';
@@ -53,8 +53,11 @@ function openSealedData<Data extends SessionData>(config: ResolvedConfig<Data>, 
     return null;
   }
   if (typeof envelope !== 'object' || envelope === null || typeof envelope.d !== 'object' || envelope.d === null || Array.isArray(envelope.d)) return null;
-  // A null-prototype copy: a stored "__proto__" key stays an ordinary key.
-  envelope.d = Object.assign(Object.create(null) as SessionData, envelope.d);
+  // Null prototype: a stored "__proto__" key stays an ordinary own key (JSON.parse defines it as
+  // one) and no key resolves to an Object.prototype member. Set in place rather than copied into
+  // Object.create(null): that copy is a dictionary-mode object per load, garbage the collector
+  // pays for inside the timed load (bench/.tmp measurement, 2026-11-28).
+  Object.setPrototypeOf(envelope.d, null);
   return envelope;
 }
 
@@ -74,29 +77,37 @@ async function validateData<Data extends SessionData>(config: ResolvedConfig<Dat
 }
 
 /** A well-formed token that matched nothing: anonymous, unless the rate limit hook refuses the client. */
-async function invalidToken<Data extends SessionData>(config: ResolvedConfig<Data>, state: SessionState<Data>): Promise<Session<Data>> {
-  if (config.rateLimit && !(await config.rateLimit({ kind: 'invalid-token', clientAddress: clientAddress(state.facts, config.trustProxy) }))) {
+async function invalidToken<Data extends SessionData>(config: ResolvedConfig<Data>, facts: RequestFacts, cookieName: string | null, options: LoadOptions): Promise<Session<Data>> {
+  if (config.rateLimit && !(await config.rateLimit({ kind: 'invalid-token', clientAddress: clientAddress(facts, config.trustProxy) }))) {
     throw new SessionError('RATE_LIMITED', 'too many invalid session tokens from this client; try again later');
   }
-  return new Session(state);
+  return anonymous(config, facts, cookieName, true, options);
 }
+
+/** An empty anonymous session for this request. */
+function anonymous<Data extends SessionData>(config: ResolvedConfig<Data>, facts: RequestFacts, cookieName: string | null, hadCookie: boolean, options: LoadOptions): Session<Data> {
+  return new Session(newSessionState(config, facts, cookieName, hadCookie, options));
+}
+
+/** `sessions.load()` without options. */
+const NO_OPTIONS: LoadOptions = Object.freeze({});
 
 /**
  * Resolves a request's session with at most one store read, and none when the
  * cookie is absent or malformed. Any failure to match is an empty anonymous session.
  */
-export async function loadSession<Data extends SessionData>(config: ResolvedConfig<Data>, input: SessionRequest, options: LoadOptions = {}): Promise<Session<Data>> {
+export async function loadSession<Data extends SessionData>(config: ResolvedConfig<Data>, input: SessionRequest, options: LoadOptions = NO_OPTIONS): Promise<Session<Data>> {
   const facts = readRequest(input, config.trustProxy);
   // Over https only the prefixed name is read, so a sibling subdomain's cookie is ignored (RFC 6265bis §4.1.3).
   const cookieName = facts.secure ? config.secureCookieName : facts.loopback ? config.devCookieName : null;
   const found = cookieName === null ? null : findCookie(facts.header('cookie'), cookieName);
-  const state = newSessionState(config, facts, cookieName, found !== null, options);
+  // The state is built where the outcome is known: a loaded session's starts with its data.
   if (found === AMBIGUOUS) {
     config.emit({ type: 'suspicious', sessionId: null, reason: 'ambiguous-cookie', at: new Date(config.now()) });
-    return new Session(state);
+    return anonymous(config, facts, cookieName, true, options);
   }
   const token = found === null ? null : parseToken(found);
-  if (token === null) return new Session(state);
+  if (token === null) return anonymous(config, facts, cookieName, found !== null, options);
 
   // Called directly rather than through storeCall: one async frame and closure fewer per request;
   // a store's synchronous twin of get (sqliteStore's) saves the promise as well.
@@ -108,12 +119,12 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   } catch (error) {
     throw storeFailure('load', error);
   }
-  if (record === null) return invalidToken(config, state);
+  if (record === null) return invalidToken(config, facts, cookieName, options);
   const now = config.now();
   if (record.expiresAt.getTime() <= now) {
     await storeCall('delete expired', () => config.store.delete(record.id));
     config.emit({ type: 'expired', sessionId: record.id, userId: record.userId, at: new Date(now) });
-    return new Session(state);
+    return anonymous(config, facts, cookieName, true, options);
   }
   const secretHash = hashSecret(token.secret);
   let viaGrace = false;
@@ -125,27 +136,27 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
       hashesEqual(secretHash, record.previousSecretHash);
     if (!graceOk) {
       config.emit({ type: 'suspicious', sessionId: record.id, reason: 'wrong-secret', at: new Date(now) });
-      return invalidToken(config, state);
+      return invalidToken(config, facts, cookieName, options);
     }
     viaGrace = true;
   }
   // Synchronous unless a schema validates the data: no promise for the common case.
   const opened = openSealedData(config, record);
   const envelope = opened === null || !config.schema ? opened : await validateData(config, record, opened);
-  if (envelope === null) return new Session(state);
+  if (envelope === null) return anonymous(config, facts, cookieName, true, options);
   if (config.verifyUser && record.userId !== null) {
     const current = await config.verifyUser(record.userId);
     const stored = envelope.f;
     if (current === null || stored === undefined || !hashesEqual(hashSecret(current), hashSecret(stored))) {
       await storeCall('delete', () => config.store.delete(record.id));
       config.emit({ type: 'revoked', sessionId: record.id, userId: record.userId, reason: 'credentials-changed', at: new Date(now) });
-      return new Session(state);
+      return anonymous(config, facts, cookieName, true, options);
     }
   }
+  const state = newSessionState(config, facts, cookieName, true, options, false, envelope.d);
   state.record = state.committedRecord = record;
   state.secret = state.committedSecret = token.secret;
   state.viaGrace = state.committedViaGrace = viaGrace;
-  state.data = envelope.d;
   state.committedData = null;
   state.committedFingerprint = envelope.f;
   state.fingerprint = envelope.f;

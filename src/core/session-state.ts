@@ -81,7 +81,14 @@ export function snapshotCommittedData(state: SessionState): void {
   if (state.committedData === null) state.committedData = JSON.stringify(state.data);
 }
 
-/** The state of a session that has loaded nothing yet: anonymous, empty, unchanged. */
+/** The chain of a session with no commit yet: one settled promise serves every session. */
+const SETTLED: Promise<void> = Promise.resolve();
+
+/**
+ * The state of a session that has loaded nothing yet: anonymous, empty, unchanged; or, with
+ * `data`, the start of a loaded session's (the loader sets the rest), so a load does not build
+ * an empty null-prototype object only to replace it.
+ */
 export function newSessionState<Data extends SessionData>(
   config: ResolvedConfig<Data>,
   facts: RequestFacts,
@@ -89,6 +96,7 @@ export function newSessionState<Data extends SessionData>(
   hadCookie: boolean,
   options: { readonly cookieWritable?: boolean },
   dataInCookie = false,
+  data: SessionData = Object.create(null) as SessionData,
 ): SessionState<Data> {
   return {
     config,
@@ -105,7 +113,7 @@ export function newSessionState<Data extends SessionData>(
     committedViaGrace: false,
     committedData: '{}',
     committedFingerprint: undefined,
-    data: Object.create(null) as SessionData,
+    data,
     ops: [],
     userId: null,
     authenticatedAt: null,
@@ -119,6 +127,6 @@ export function newSessionState<Data extends SessionData>(
     writeCheck: 'unchecked',
     outgoingCookie: null,
     outgoingClearSiteData: null,
-    chain: Promise.resolve(),
+    chain: SETTLED,
   };
 }
