@@ -1,8 +1,16 @@
 import type { SessionRecord, Store } from './store.js';
 
 /**
- * The key under which a store's own `get` function may carry a synchronous twin. Internal:
- * not exported from the package, so only tessera's stores (sqliteStore) set it.
+ * The key under which a store's own `get` function may carry a synchronous twin (an optional
+ * fast path for stores whose driver is synchronous, as sqliteStore's better-sqlite3 is). The
+ * engine uses it only when it hangs on the very `get` function the store exposes.
+ *
+ * @example
+ * ```ts
+ * import { SYNC_LOOKUP, type SyncLookup } from 'tessera';
+ * const lookup: SyncLookup = (id) => rowToRecord(statement.get(id));
+ * Object.defineProperty(store.get, SYNC_LOOKUP, { value: lookup });
+ * ```
  */
 export const SYNC_LOOKUP: unique symbol = Symbol('tessera.syncLookup');
 

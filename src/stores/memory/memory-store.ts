@@ -1,4 +1,4 @@
-import type { SessionRecord, SessionTouch, Store } from '../../core/store.js';
+import type { SessionRecord, SessionTouch, Store } from '../../index.js';
 
 /**
  * A {@link Store} in process memory: for tests, demos and single-process development.

@@ -1,6 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { SYNC_LOOKUP, type SyncLookup } from '../../core/sync-lookup.js';
-import type { SessionRecord, SessionTouch, Store } from '../../index.js';
+import { SYNC_LOOKUP, type SessionRecord, type SessionTouch, type Store, type SyncLookup } from '../../index.js';
 import { LazyRowRecord, recordFromRow, type SessionRow } from './row-record.js';
 
 /** Every column, in the order the statements bind and the lookup reads them. */
