@@ -63,6 +63,30 @@ function idleDeadline(state: SessionState, now: number, absolute: Date): Date {
   return new Date(Math.min(now + state.config.idleMs, absolute.getTime()));
 }
 
+/** Whether the throttled touch of `record` is due at `now` (the one write an unchanged session gets). */
+export function touchDue(state: SessionState, record: SessionRecord, now: number): boolean {
+  return now - record.lastSeenAt.getTime() >= state.config.touchIntervalMs;
+}
+
+/** Whether the session has any data, without building a key array as `Object.keys` would. */
+function hasData(data: SessionData): boolean {
+  for (const key in data) if (Object.hasOwn(data, key)) return true;
+  return false;
+}
+
+/**
+ * Whether {@link commitSession} would do anything now: a deletion, a creation, an update for a
+ * new secret or a change, or the throttled touch. `false` only when it would write nothing and
+ * decide no cookie, so skipping it changes nothing but the commit-point bookkeeping it would
+ * reset to what it already is.
+ */
+export function commitDue(state: SessionState): boolean {
+  if (state.deletions.length > 0 || state.newSecret !== null || state.modified) return true;
+  const record = state.record;
+  if (record === null) return state.userId !== null || hasData(state.data);
+  return touchDue(state, record, state.config.now());
+}
+
 /**
  * Persists what changed since the last commit and decides the response cookie.
  * Nothing is written for an unchanged session unless the throttled touch is due, and
@@ -100,7 +124,7 @@ export async function commitSession<Data extends SessionData>(state: SessionStat
   const secretDue = state.newSecret;
   const dataDue = state.modified;
   if (!secretDue && !dataDue) {
-    if (now - record.lastSeenAt.getTime() >= config.touchIntervalMs) {
+    if (touchDue(state, record, now)) {
       const expiresAt = idleDeadline(state, now, record.absoluteExpiresAt);
       const touched = await storeCall('touch', () => store.touch(record.id, { lastSeenAt: at, expiresAt }));
       if (touched) state.record = touchedRecord(record, at, expiresAt);

@@ -1,4 +1,5 @@
 import { resolveConfig, type ResolvedConfig, type SessionData, type SessionsConfig } from './config.js';
+import { touchDue } from './commit.js';
 import { AMBIGUOUS, findCookie, serializeClearingCookie, serializeSessionCookie } from './cookie.js';
 import { SessionError } from './errors.js';
 import type { LoadOptions } from './load.js';
@@ -133,10 +134,9 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
     const empty = state.userId === null && Object.keys(state.data).length === 0;
     let record = state.record;
     const changed = state.modified || state.newSecret !== null;
-    const touchDue = record !== null && now - record.lastSeenAt.getTime() >= own.touchIntervalMs;
     if (record === null && empty) {
       if (deleted && state.hadCookie && state.cookieName !== null) state.outgoingCookie = serializeClearingCookie(state.cookieName, own.cookieAttributes, state.facts.secure);
-    } else if (changed || (touchDue && state.cookieWritable)) {
+    } else if (changed || (record !== null && touchDue(state, record, now) && state.cookieWritable)) {
       const cookieName = state.cookieName;
       if (cookieName === null) throw new SessionError('INSECURE_TRANSPORT', 'a cookie session needs a cookie, but the request came over plain http to a non-loopback host');
       const restart = record === null || state.newSecret === 'login';
@@ -177,5 +177,16 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
     state.committedFingerprint = state.fingerprint;
   }
 
-  return Object.freeze(requestMethods(resolved, load, commit));
+  /**
+   * Whether {@link commit} would decide a cookie now: a clearing one after a deletion, a new
+   * one for a change, a new secret or a due touch (while the cookie can still be written).
+   * Deletions count whatever the record, as the commit is the one to sort them out.
+   */
+  function commitDue(state: SessionState<Data>): boolean {
+    if (state.deletions.length > 0 || state.modified || state.newSecret !== null) return true;
+    const record = state.record;
+    return record !== null && state.cookieWritable && touchDue(state, record, state.config.now());
+  }
+
+  return Object.freeze(requestMethods(resolved, load, commit, commitDue));
 }
