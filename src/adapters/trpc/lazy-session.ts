@@ -119,8 +119,12 @@ async function acquire(state: RequestState<SessionData>): Promise<() => void> {
 /** The part of a tRPC middleware result this adapter reads. */
 export type ProcedureOutcome = { readonly ok: true } | { readonly ok: false; readonly error: { readonly cause?: unknown } };
 
-/** Commits `session` now (headers included), translating a failure through the error table. */
+/** Commits `session` now (headers included; only the headers when it has nothing to persist), translating a failure through the error table. */
 export async function commitNow<Data extends SessionData>(state: RequestState<Data>, session: Session<Data>): Promise<void> {
+  if (!state.sessions.needsCommit(session)) {
+    if (state.target) state.sessions.writeHeaders(session, state.target);
+    return;
+  }
   try {
     await state.sessions.commit(session, state.target);
   } catch (error) {
@@ -154,6 +158,12 @@ export async function withSession<Data extends SessionData, R extends ProcedureO
       // A SessionError thrown by the procedure (a write in a GET, data too large…) reaches
       // here wrapped as INTERNAL_SERVER_ERROR; give it its code from the error table.
       if (result.error.cause instanceof SessionError) throw toTRPCError(result.error.cause);
+      return result;
+    }
+    // Nothing to persist (the usual read): the headers a commit would write, synchronously,
+    // without the commit's promise chain.
+    if (!state.sessions.needsCommit(session)) {
+      if (state.target) state.sessions.writeHeaders(session, state.target);
       return result;
     }
     // Inlined commitNow: one async frame less on every request that used the session.

@@ -94,6 +94,8 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
       if (mutation) sessions.discard(session);
       return [...errors];
     }
+    // Nothing to persist: `onResponse` writes the headers, as it does after a commit.
+    if (!sessions.needsCommit(session)) return [];
     try {
       await sessions.commit(session);
       return [];
@@ -119,7 +121,7 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
     if (isAsyncIterable(result)) {
       // A stream's headers leave with its first payload: commit what the operation did up
       // to now; `onResponse` then closes the session, so a later change throws where it is made.
-      if (session !== null) await sessions.commit(session);
+      if (session !== null && sessions.needsCommit(session)) await sessions.commit(session);
       return;
     }
     const errors = (result as ResultLike).errors ?? [];
@@ -131,8 +133,8 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
 
   /**
    * The end of an operation that holds no turn (a query of a request without mutations). When
-   * nothing loaded the session and no session error needs translating, it returns without a
-   * promise, so Yoga's result path stays synchronous.
+   * nothing loaded the session and no session error needs translating, or the loaded session
+   * has nothing to commit, it returns without a promise, so Yoga's result path stays synchronous.
    */
   function queryDone(payload: ExecuteDonePayload): Promise<void> | undefined {
     const request = payload.args.contextValue.request;
@@ -145,7 +147,11 @@ export function useSessions<Data extends SessionData>(sessions: SessionManager<D
       return undefined;
     }
     const session = perRequest.settled(request);
-    if (session !== null && !isAsyncIterable(payload.result) && !(payload.result as ResultLike).errors?.length) return commitQuery(session, payload);
+    if (session !== null && !isAsyncIterable(payload.result) && !(payload.result as ResultLike).errors?.length) {
+      // Nothing to persist (the usual read): no promise, so Yoga's result path stays
+      // synchronous; `onResponse` writes the headers, as it does after a commit.
+      return sessions.needsCommit(session) ? commitQuery(session, payload) : undefined;
+    }
     return finish(request, false, payload);
   }
   /** One object for every such operation: no hook closure per request. */
