@@ -1,7 +1,7 @@
 import type { Kysely, QueryResult } from 'kysely';
 import type { SessionRecord, SessionTouch, Store } from '../../index.js';
 import { sqlFamily } from './dialect.js';
-import { millis, recordFromRow, type RawSessionRow } from './row-mapping.js';
+import { recordFromRow, sessionRowValues, type RawSessionRow } from './row-mapping.js';
 import { compileSessionQueries } from './session-queries.js';
 import { checkTableName, DEFAULT_SESSION_TABLE, type SessionTables } from './session-table.js';
 
@@ -17,24 +17,6 @@ function affected(result: QueryResult<unknown>): number {
   return Number(result.numAffectedRows ?? 0n);
 }
 
-function columnValues(record: SessionRecord): unknown[] {
-  return [
-    record.id,
-    record.secretHash,
-    record.previousSecretHash,
-    millis(record.previousSecretExpiresAt),
-    record.userId,
-    millis(record.authenticatedAt),
-    record.data,
-    record.version,
-    record.createdAt.getTime(),
-    record.lastSeenAt.getTime(),
-    record.expiresAt.getTime(),
-    record.absoluteExpiresAt.getTime(),
-    record.userAgent,
-    record.ipAddress,
-  ];
-}
 
 /**
  * A {@link Store} on your Kysely instance: one code path for SQLite, PostgreSQL and
@@ -71,7 +53,7 @@ export function kyselyStore<DB>(options: KyselyStoreOptions<DB>): Store {
 
     async create(record: SessionRecord): Promise<boolean> {
       try {
-        await db.executeQuery(q.insert(columnValues(record)));
+        await db.executeQuery(q.insert(sessionRowValues(record)));
         return true;
       } catch (error) {
         // Judged by re-reading rather than by error codes, which differ per driver:
@@ -86,7 +68,7 @@ export function kyselyStore<DB>(options: KyselyStoreOptions<DB>): Store {
     },
 
     async update(record: SessionRecord, expectedVersion: number): Promise<boolean> {
-      const values = columnValues(record);
+      const values = sessionRowValues(record);
       values.push(values.shift(), expectedVersion);
       return affected(await db.executeQuery(q.update(values))) > 0;
     },

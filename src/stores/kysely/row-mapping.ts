@@ -45,3 +45,31 @@ export function recordFromRow(row: RawSessionRow): SessionRecord {
 export function millis(value: Date | null): number | null {
   return value === null ? null : value.getTime();
 }
+
+/**
+ * A record's column values, in `SESSION_COLUMNS` order (times as epoch milliseconds): what
+ * the store binds when it inserts, and what a query of your own over the table would bind.
+ *
+ * @example
+ * ```ts
+ * const values = sessionRowValues(record); // [id, secret_hash, …, ip_address]
+ * ```
+ */
+export function sessionRowValues(record: SessionRecord): unknown[] {
+  return [
+    record.id,
+    record.secretHash,
+    record.previousSecretHash,
+    millis(record.previousSecretExpiresAt),
+    record.userId,
+    millis(record.authenticatedAt),
+    record.data,
+    record.version,
+    record.createdAt.getTime(),
+    record.lastSeenAt.getTime(),
+    record.expiresAt.getTime(),
+    record.absoluteExpiresAt.getTime(),
+    record.userAgent,
+    record.ipAddress,
+  ];
+}

@@ -2,7 +2,14 @@ import type { Kysely } from 'kysely';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 import type { SessionTableRow, SessionTables } from './session-table.js';
 
-/** Every column, in the order the insert binds them. */
+/**
+ * Every column of the session table, in the order the store binds them.
+ *
+ * @example
+ * ```ts
+ * db.selectFrom('tessera_sessions').select(SESSION_COLUMNS);
+ * ```
+ */
 export const SESSION_COLUMNS = [
   'id',
   'secret_hash',

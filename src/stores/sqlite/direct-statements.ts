@@ -1,42 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SYNC_LOOKUP, type SessionRecord, type SessionTouch, type Store, type SyncLookup } from '../../index.js';
+import { SESSION_COLUMNS, sessionRowValues } from '../kysely/index.js';
 import { LazyRowRecord, recordFromRow, type SessionRow } from './row-record.js';
 
-/** Every column, in the order the statements bind and the lookup reads them. */
-const COLUMNS = [
-  'id',
-  'secret_hash',
-  'previous_secret_hash',
-  'previous_secret_expires_at',
-  'user_id',
-  'authenticated_at',
-  'data',
-  'version',
-  'created_at',
-  'last_seen_at',
-  'expires_at',
-  'absolute_expires_at',
-  'user_agent',
-  'ip_address',
-] as const;
-
-/** The record's columns after `id`, in {@link COLUMNS} order. */
+/** The record's columns after `id`, in `SESSION_COLUMNS` order. */
 function valuesAfterId(record: SessionRecord): unknown[] {
-  return [
-    record.secretHash,
-    record.previousSecretHash,
-    record.previousSecretExpiresAt === null ? null : record.previousSecretExpiresAt.getTime(),
-    record.userId,
-    record.authenticatedAt === null ? null : record.authenticatedAt.getTime(),
-    record.data,
-    record.version,
-    record.createdAt.getTime(),
-    record.lastSeenAt.getTime(),
-    record.expiresAt.getTime(),
-    record.absoluteExpiresAt.getTime(),
-    record.userAgent,
-    record.ipAddress,
-  ];
+  return sessionRowValues(record).slice(1);
 }
 
 /** better-sqlite3 refuses a write while a statement of the connection is iterating (a streamed Kysely query). */
@@ -60,9 +29,9 @@ export type DirectMembers = Pick<Store, 'get' | 'create' | 'update' | 'touch' | 
  * turn: a statement here would read the transaction's uncommitted rows or write into it.
  */
 export function directStatements(database: BetterSqlite3.Database, table: string, viaKysely: Store): DirectMembers {
-  const quoted = COLUMNS.map((column) => `"${column}"`);
+  const quoted = SESSION_COLUMNS.map((column) => `"${column}"`);
   const get = database.prepare(`select ${quoted.slice(1).join(', ')} from "${table}" where "id" = ?`).raw(true);
-  const insert = database.prepare(`insert into "${table}" (${quoted.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+  const insert = database.prepare(`insert into "${table}" (${quoted.join(', ')}) values (${SESSION_COLUMNS.map(() => '?').join(', ')})`);
   const update = database.prepare(`update "${table}" set ${quoted.slice(1).map((column) => `${column} = ?`).join(', ')} where "id" = ? and "version" = ?`);
   // The same update minus the indexed user_id column, for a record whose user did not change.
   const updateSameUser = database.prepare(
@@ -88,7 +57,7 @@ export function directStatements(database: BetterSqlite3.Database, table: string
     async create(record: SessionRecord): Promise<boolean> {
       if (database.inTransaction) return viaKysely.create(record);
       try {
-        insert.run(record.id, ...valuesAfterId(record));
+        insert.run(...sessionRowValues(record));
         return true;
       } catch (error) {
         if (isBusy(error)) return viaKysely.create(record);
@@ -104,7 +73,7 @@ export function directStatements(database: BetterSqlite3.Database, table: string
         // SQLite rewrites an index entry for every indexed column in the SET list, changed or
         // not (~6 us here); the user changes only at sign-in, so first try without user_id.
         // Both statements compare-and-swap on the version.
-        // Bound one by one, in COLUMNS order without id and user_id: no value arrays to build
+        // Bound one by one, in SESSION_COLUMNS order without id and user_id: no value arrays to build
         // and spread on the common path of every rotate and data change.
         const previousSecretExpiresAt = record.previousSecretExpiresAt;
         const authenticatedAt = record.authenticatedAt;
