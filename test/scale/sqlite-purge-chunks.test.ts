@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionRecord } from 'tessera';
+import { kyselyStore } from 'tessera/kysely';
 import { sqliteStore, type SqliteStore } from 'tessera/sqlite';
 
 const now = new Date('2026-01-01T00:00:00Z');
@@ -54,6 +59,44 @@ describe('sqliteStore purges a large batch in chunks', () => {
     expect(deleted).toBe(300);
     // 300 rows are three chunks: the ticker ran between them, not only after the batch.
     expect(turns).toBeGreaterThanOrEqual(2);
+  });
+
+  /**
+   * The WAL index (`<file>-shm`, sqlite.org/walformat.html) without touching the database:
+   * `mxFrame` (frames in the WAL) at byte 16 and `nBackfill` (frames already copied into the
+   * database file) at byte 96, both native-endian. Reading it cannot checkpoint anything.
+   */
+  function walProgress(path: string): { frames: number; backfilled: number } {
+    const shm = readFileSync(`${path}-shm`);
+    return { frames: shm.readUInt32LE(16), backfilled: shm.readUInt32LE(96) };
+  }
+
+  it('checkpoints the WAL after the chunks of a purge on a file, where a plain DELETE leaves it to SQLite (control)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-purge-checkpoint-'));
+    try {
+      const path = join(dir, 'sessions.db');
+      store = await sqliteStore(path);
+      const expired = (): Promise<unknown> => Promise.all(Array.from({ length: 200 }, () => store?.create({ ...record(new Date(now.getTime() - 1000)), data: randomBytes(300).toString('base64url') })));
+      await expired();
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
+
+      // Control: the same purge as one DELETE through a plain kyselyStore on the same
+      // connection writes fewer than SQLite's 1000-page threshold, so nothing is copied yet.
+      expect(await kyselyStore({ db: store.db }).deleteExpired(now, 1000)).toBe(200);
+      const plain = walProgress(path);
+      expect(plain.frames).toBeGreaterThan(0);
+      expect(plain.backfilled).toBeLessThan(plain.frames);
+
+      await expired();
+      expect(await store.deleteExpired(now, 1000)).toBe(200);
+      const chunked = walProgress(path);
+      expect(chunked.frames).toBeGreaterThan(0);
+      expect(chunked.backfilled).toBe(chunked.frames);
+    } finally {
+      await store?.close();
+      store = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad limit as the Kysely store does', async () => {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../../index.js';
 import { DEFAULT_SESSION_TABLE, kyselyStore, migrateSessions, type SessionTables } from '../kysely/index.js';
-import { chunkedPurge } from './chunked-purge.js';
+import { chunkedPurge, PURGE_CHUNK_ROWS } from './chunked-purge.js';
 import { directStatements } from './direct-statements.js';
 import { cacheStatements } from './statement-cache.js';
 
@@ -73,6 +73,9 @@ export async function sqliteStore(path: string = DEFAULT_SQLITE_PATH, options: S
   }
   const store = kyselyStore({ db, ...(options.table === undefined ? {} : { table: options.table }) });
   // The table name was checked by migrateSessions and kyselyStore above.
+  // A purge checkpoints after each chunk, in a turn of its own (see chunkedPurge); PASSIVE
+  // copies what no reader still needs and never waits. A memory database has no WAL.
+  const checkpoint = isFile(path) ? (): void => void database.pragma('wal_checkpoint(PASSIVE)') : undefined;
   const direct = directStatements(database, options.table ?? DEFAULT_SESSION_TABLE, store);
-  return Object.freeze({ ...store, ...direct, deleteExpired: chunkedPurge(store.deleteExpired), db, close: () => db.destroy() });
+  return Object.freeze({ ...store, ...direct, deleteExpired: chunkedPurge(store.deleteExpired, PURGE_CHUNK_ROWS, checkpoint), db, close: () => db.destroy() });
 }
