@@ -1,5 +1,6 @@
 // The HTTP bench's server process: a tRPC (standalone adapter) and a GraphQL Yoga server
-// for each variant — tessera, the floor session in the context, no session — on 127.0.0.1.
+// for each variant — tessera, the floor session in the context, no session — on 127.0.0.1,
+// and for tRPC the core by hand in one middleware (what is left without the adapter).
 // Each endpoint returns the signed-in user id. The parent talks over IPC: it asks for
 // process.cpuUsage() around each load run to get the server's CPU per request.
 import { createServer } from 'node:http';
@@ -31,6 +32,20 @@ function trpcServer(variant) {
     const t = initTRPC.context().create();
     const { sessionProcedure } = trpcAdapter.createSessionProcedures(t);
     return createHTTPServer({ router: t.router({ me: sessionProcedure.query(({ ctx }) => ctx.session.userId) }), createContext });
+  }
+  if (variant === 'core-by-hand') {
+    // The least an adapter can add to the core: load on first use and, after the procedure,
+    // commit (or only write the headers when nothing is due) in one middleware. No CSRF rule,
+    // turns or closing, and the headers go on `res`, where tRPC's Node adapter may overwrite Vary.
+    const t = initTRPC.context().create();
+    const withSession = t.procedure.use(async ({ ctx, next }) => {
+      const session = await sessions.load(ctx.req);
+      const result = await next({ ctx: { session } });
+      if (sessions.needsCommit(session)) await sessions.commit(session, ctx.res);
+      else sessions.writeHeaders(session, ctx.res);
+      return result;
+    });
+    return createHTTPServer({ router: t.router({ me: withSession.query(({ ctx }) => ctx.session.userId) }), createContext: ({ req, res }) => ({ req, res }) });
   }
   if (variant === 'floor') {
     const t = initTRPC.context().create();
@@ -75,6 +90,7 @@ for (const variant of ['tessera', 'floor', 'floor-lazy', 'none']) {
   ports[`trpc:${variant}`] = await listen(trpcServer(variant));
   ports[`yoga:${variant}`] = await listen(yogaServer(variant));
 }
+ports['trpc:core-by-hand'] = await listen(trpcServer('core-by-hand'));
 process.on('message', (message) => {
   if (message === 'cpu') process.send({ cpu: process.cpuUsage() });
   if (message === 'exit') void store.close().then(() => process.exit(0));

@@ -38,8 +38,9 @@ async function load(framework, variant, duration) {
 }
 
 // Each endpoint answers the signed-in user: check before timing anything.
+const variantsOf = { trpc: ['tessera', 'core-by-hand', 'floor', 'floor-lazy', 'none'], yoga: ['tessera', 'floor', 'floor-lazy', 'none'] };
 for (const framework of ['trpc', 'yoga']) {
-  for (const variant of ['tessera', 'floor', 'floor-lazy']) {
+  for (const variant of variantsOf[framework].filter((name) => name !== 'none')) {
     const response = await fetch(`http://127.0.0.1:${ready.ports[`${framework}:${variant}`]}${paths[framework]}`, { headers: { cookie: ready.cookie } });
     const body = await response.text();
     if (!body.includes('user-0')) throw new Error(`${framework}:${variant} did not answer the signed-in user: ${response.status} ${body}`);
@@ -48,7 +49,7 @@ for (const framework of ['trpc', 'yoga']) {
 
 const results = {};
 for (const framework of ['trpc', 'yoga']) {
-  const variants = ['tessera', 'floor', 'floor-lazy', 'none'];
+  const variants = variantsOf[framework];
   for (const variant of variants) await load(framework, variant, 1); // warm-up
   const runs = Object.fromEntries(variants.map((variant) => [variant, []]));
   for (let round = 0; round < rounds; round++) {
@@ -60,6 +61,7 @@ for (const framework of ['trpc', 'yoga']) {
   const summary = (list) => ({ median: median(list), min: Math.min(...list), max: Math.max(...list) });
   results[framework] = {
     variants: Object.fromEntries(variants.map((variant) => [variant, {
+      cpuRatioToFloor: median(pair(variant, 'floor', 'cpuUsPerRequest')),
       rps: median(runs[variant].map((run) => run.rps)),
       cpuUsPerRequest: median(runs[variant].map((run) => run.cpuUsPerRequest)),
       latencyP50Ms: median(runs[variant].map((run) => run.latencyP50Ms)),
@@ -68,6 +70,7 @@ for (const framework of ['trpc', 'yoga']) {
     rpsRatioTesseraToFloor: summary(pair('tessera', 'floor', 'rps')),
     rpsRatioTesseraToFloorLazy: summary(pair('tessera', 'floor-lazy', 'rps')),
     rpsRatioFloorToNone: summary(pair('floor', 'none', 'rps')),
+    rpsRatioTesseraToNone: summary(pair('tessera', 'none', 'rps')),
     cpuRatioTesseraToFloor: summary(pair('tessera', 'floor', 'cpuUsPerRequest')),
   };
 }
