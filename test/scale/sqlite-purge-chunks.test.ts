@@ -99,6 +99,26 @@ describe('sqliteStore purges a large batch in chunks', () => {
     }
   });
 
+  it('purges inside a transaction the app opened on store.db, leaving the checkpoint to SQLite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-purge-transaction-'));
+    try {
+      store = await sqliteStore(join(dir, 'sessions.db'));
+      for (let i = 0; i < 120; i++) await store.create(record(new Date(now.getTime() - 1000)));
+      const live = record(new Date(now.getTime() + 60_000));
+      await store.create(live);
+      await sql`begin`.execute(store.db);
+      // A checkpoint cannot run inside the connection's own write transaction: the purge must not try.
+      expect(await store.deleteExpired(now, 1000)).toBe(120);
+      await sql`commit`.execute(store.db);
+      expect(await store.deleteExpired(now, 1000)).toBe(0);
+      expect(await store.get(live.id)).not.toBeNull();
+    } finally {
+      await store?.close();
+      store = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bad limit as the Kysely store does', async () => {
     store = await sqliteStore(':memory:');
     await expect(store.deleteExpired(now, 0)).rejects.toThrow(RangeError);

@@ -9,7 +9,7 @@ function valuesAfterId(record: SessionRecord): unknown[] {
 }
 
 /** better-sqlite3 refuses a write while a statement of the connection is iterating (a streamed Kysely query). */
-function isBusy(error: unknown): boolean {
+export function isBusy(error: unknown): boolean {
   return error instanceof TypeError && error.message.includes('busy');
 }
 
