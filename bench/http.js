@@ -61,7 +61,7 @@ for (const framework of ['trpc', 'yoga']) {
   const summary = (list) => ({ median: median(list), min: Math.min(...list), max: Math.max(...list) });
   results[framework] = {
     variants: Object.fromEntries(variants.map((variant) => [variant, {
-      cpuRatioToFloor: median(pair(variant, 'floor', 'cpuUsPerRequest')),
+      cpuRatioToFloor: summary(pair(variant, 'floor', 'cpuUsPerRequest')),
       rps: median(runs[variant].map((run) => run.rps)),
       cpuUsPerRequest: median(runs[variant].map((run) => run.cpuUsPerRequest)),
       latencyP50Ms: median(runs[variant].map((run) => run.latencyP50Ms)),

@@ -63,14 +63,21 @@ export function tables(results) {
     out.push(`\n### HTTP on 127.0.0.1 (autocannon, ${results.http.connections} connections, ${results.http.rounds} interleaved rounds of ${results.http.seconds} s; load generator and server share 2 cores)\n`);
     const rows = [];
     for (const [framework, r] of Object.entries(results.http.results)) {
-      for (const [variant, v] of Object.entries(r.variants)) rows.push([framework, variant, fmt(v.rps, 0), fmt(v.cpuUsPerRequest, 0), v.cpuRatioToFloor === undefined ? '' : `${fmt(v.cpuRatioToFloor, 3)}×`, fmt(v.latencyP50Ms, 0)]);
+      for (const [variant, v] of Object.entries(r.variants)) rows.push([framework, variant, fmt(v.rps, 0), fmt(v.cpuUsPerRequest, 0), cpuRatioCell(v.cpuRatioToFloor), fmt(v.latencyP50Ms, 0)]);
       rows.push([framework, 'tessera ÷ floor, req/s', `${fmt(r.rpsRatioTesseraToFloor.median, 3)} [${fmt(r.rpsRatioTesseraToFloor.min, 3)}–${fmt(r.rpsRatioTesseraToFloor.max, 3)}]`, '', '', '']);
       rows.push([framework, 'tessera ÷ floor-lazy, req/s', `${fmt(r.rpsRatioTesseraToFloorLazy.median, 3)} [${fmt(r.rpsRatioTesseraToFloorLazy.min, 3)}–${fmt(r.rpsRatioTesseraToFloorLazy.max, 3)}]`, '', '', '']);
       if (r.rpsRatioTesseraToNone) rows.push([framework, 'tessera ÷ no session, req/s', `${fmt(r.rpsRatioTesseraToNone.median, 3)} [${fmt(r.rpsRatioTesseraToNone.min, 3)}–${fmt(r.rpsRatioTesseraToNone.max, 3)}]`, '', '', '']);
     }
-    out.push(table(['framework', 'variant', 'req/s (median)', 'server CPU µs/req', 'CPU × floor (per-round median)', 'latency p50 ms'], rows));
+    out.push(table(['framework', 'variant', 'req/s (median)', 'server CPU µs/req', 'CPU × floor, per-round median [min–max]', 'latency p50 ms'], rows));
   }
   return out.join('\n');
+}
+
+/** A variant's CPU ratio to the floor: median and per-round range (older results hold the median only). */
+function cpuRatioCell(value) {
+  if (value === undefined) return '';
+  if (typeof value === 'number') return `${fmt(value, 3)}×`;
+  return `${fmt(value.median, 3)}× [${fmt(value.min, 2)}–${fmt(value.max, 2)}]`;
 }
 
 /** Each target of issue 7 with its measured value and verdict. */

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 
 /** A database the CLI opened, and how to close it. */
@@ -7,6 +8,8 @@ export interface OpenedDatabase {
   readonly db: Kysely<unknown>;
   /** What to call it in messages: the path, or the URL without its password. */
   readonly label: string;
+  /** The better-sqlite3 connection under `db`, for a SQLite file. */
+  readonly sqlite?: BetterSqlite3.Database;
 }
 
 /** A usage problem: printed with the usage text, exit code 2. */
@@ -57,5 +60,5 @@ export async function openDatabase(target: string, options: { readonly create: b
   database.pragma('busy_timeout = 5000');
   // Loaded here, not at the top: tessera/sqlite imports better-sqlite3, which a PostgreSQL user may not have.
   const { cacheStatements } = await import('../stores/sqlite/index.js');
-  return { db: new Kysely({ dialect: new SqliteDialect({ database: cacheStatements(database) }) }), label };
+  return { db: new Kysely({ dialect: new SqliteDialect({ database: cacheStatements(database) }) }), label, sqlite: database };
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { kyselyStore, migrateSessions } from '../stores/kysely/index.js';
-import { openDatabase, redact, UsageError } from './open-database.js';
+import type { Store } from '../index.js';
+import { openDatabase, redact, UsageError, type OpenedDatabase } from './open-database.js';
 
 export const USAGE = `Usage:
   tessera migrate <database> [--table <name>] [--migrations-table <name>]
@@ -23,6 +24,13 @@ Exit codes: 0 done, 1 the database failed, 2 bad usage.`;
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+}
+
+/** A SQLite file's purge in chunks with a checkpoint between them (tessera/sqlite is loaded only for SQLite). */
+async function sqlitePurge(deleteExpired: Store['deleteExpired'], sqlite: OpenedDatabase['sqlite']): Promise<Store['deleteExpired']> {
+  if (sqlite === undefined) return deleteExpired;
+  const { chunkedPurge, PURGE_CHUNK_ROWS, walCheckpoint } = await import('../stores/sqlite/chunked-purge.js');
+  return chunkedPurge(deleteExpired, PURGE_CHUNK_ROWS, sqlite.memory ? undefined : walCheckpoint(sqlite));
 }
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
@@ -85,9 +93,12 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
       io.out(applied.length === 0 ? `${label}: sessions schema is up to date` : `${label}: applied ${applied.join(', ')}`);
     } else if (command === 'purge-expired') {
       const store = kyselyStore({ db, ...table });
+      // On a SQLite file, as sqliteStore purges: short write transactions, so the app's own
+      // writes to the file wait for one small chunk at most, never for a whole batch.
+      const deleteExpired = await sqlitePurge(store.deleteExpired, opened.sqlite);
       let total = 0;
       for (;;) {
-        const deleted = await store.deleteExpired(new Date(), args.batchSize);
+        const deleted = await deleteExpired(new Date(), args.batchSize);
         total += deleted;
         if (deleted < args.batchSize) break;
       }

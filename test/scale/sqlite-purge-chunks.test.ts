@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,7 +68,8 @@ describe('sqliteStore purges a large batch in chunks', () => {
    */
   function walProgress(path: string): { frames: number; backfilled: number } {
     const shm = readFileSync(`${path}-shm`);
-    return { frames: shm.readUInt32LE(16), backfilled: shm.readUInt32LE(96) };
+    const read = (offset: number): number => (endianness() === 'LE' ? shm.readUInt32LE(offset) : shm.readUInt32BE(offset));
+    return { frames: read(16), backfilled: read(96) };
   }
 
   it('checkpoints the WAL after the chunks of a purge on a file, where a plain DELETE leaves it to SQLite (control)', async () => {
@@ -114,6 +115,23 @@ describe('sqliteStore purges a large batch in chunks', () => {
       expect(await store.get(live.id)).not.toBeNull();
     } finally {
       await store?.close();
+      store = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports what it deleted when the store is closed while the checkpoint turn of the last chunk is pending', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-purge-close-'));
+    try {
+      store = await sqliteStore(join(dir, 'sessions.db'));
+      for (let i = 0; i < 10; i++) await store.create(record(new Date(now.getTime() - 1000)));
+      const purge = store.deleteExpired(now, 1000);
+      // One chunk deletes all ten; the close lands before the checkpoint's turn (a SIGTERM
+      // handler closing the store during a scheduled purge).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await store.close();
+      await expect(purge).resolves.toBe(10);
+    } finally {
       store = undefined;
       rmSync(dir, { recursive: true, force: true });
     }

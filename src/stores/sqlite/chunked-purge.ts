@@ -1,4 +1,6 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../../index.js';
+import { isBusy } from './direct-statements.js';
 
 /**
  * Rows one synchronous `DELETE` of {@link chunkedPurge} removes. Expired records lie scattered
@@ -10,6 +12,24 @@ import type { Store } from '../../index.js';
  * 1.6 times as long as with 100 rows and SQLite's automatic checkpoints).
  */
 export const PURGE_CHUNK_ROWS = 50;
+
+/**
+ * The `afterChunk` of a purge on a SQLite file: a PASSIVE checkpoint, which copies what no
+ * reader still needs into the database file and never waits. Skipped on a closed connection
+ * (the store was closed while the last chunk's turn was pending: every delete has committed),
+ * inside a transaction the app holds on the connection (SQLite refuses it there), and while
+ * the app streams a query on it: what it leaves, SQLite's automatic checkpoint copies later.
+ */
+export function walCheckpoint(database: BetterSqlite3.Database): () => void {
+  return () => {
+    if (!database.open || database.inTransaction) return;
+    try {
+      database.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
+  };
+}
 
 const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
