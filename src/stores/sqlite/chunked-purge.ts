@@ -6,10 +6,10 @@ import { isBusy } from './direct-statements.js';
  * Rows one synchronous `DELETE` of {@link chunkedPurge} removes. Expired records lie scattered
  * through the file (their deadlines do not follow insertion order), so each costs about three
  * page writes (the table, the id index, the user index). On a million-row file
- * (bench/purge-at-scale.mjs, 2026-11-28): 500 rows in one statement held the event loop for
- * 40–150 ms; 100 rows took about 2.3 ms and their checkpoint 7 ms; 50 rows about 1.2 ms and
- * their checkpoint 4 ms, for a longest stall of 11.5 ms (the purge as a whole takes about
- * 1.6 times as long as with 100 rows and SQLite's automatic checkpoints).
+ * (bench/purge-at-scale.mjs, 2026-11-28): 500 rows in one statement held a concurrent load for up
+ * to 57 ms; 100-row chunks took ≈ 2.3 ms and a checkpoint of theirs ≈ 7 ms; 50-row chunks ≈ 1.2 ms
+ * and their checkpoint ≈ 4 ms, for a longest wait of 12.9–15.6 ms (BENCHMARKS.md). The whole
+ * purge takes about 1.6 times as long as with 100-row chunks and SQLite's automatic checkpoints.
  */
 export const PURGE_CHUNK_ROWS = 50;
 
