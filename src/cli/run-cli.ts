@@ -26,11 +26,11 @@ export interface CliOutput {
   err(line: string): void;
 }
 
-/** A SQLite file's purge in chunks with a checkpoint between them (tessera/sqlite is loaded only for SQLite). */
-async function sqlitePurge(deleteExpired: Store['deleteExpired'], sqlite: OpenedDatabase['sqlite']): Promise<Store['deleteExpired']> {
+/** On a SQLite file, sqliteStore's purge (tessera/sqlite is loaded only for SQLite). */
+async function purgeOf(deleteExpired: Store['deleteExpired'], sqlite: OpenedDatabase['sqlite']): Promise<Store['deleteExpired']> {
   if (sqlite === undefined) return deleteExpired;
-  const { chunkedPurge, PURGE_CHUNK_ROWS, walCheckpoint } = await import('../stores/sqlite/chunked-purge.js');
-  return chunkedPurge(deleteExpired, PURGE_CHUNK_ROWS, sqlite.memory ? undefined : walCheckpoint(sqlite));
+  const { sqlitePurge } = await import('../stores/sqlite/chunked-purge.js');
+  return sqlitePurge(deleteExpired, sqlite);
 }
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
@@ -95,7 +95,7 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
       const store = kyselyStore({ db, ...table });
       // On a SQLite file, as sqliteStore purges: short write transactions, so the app's own
       // writes to the file wait for one small chunk at most, never for a whole batch.
-      const deleteExpired = await sqlitePurge(store.deleteExpired, opened.sqlite);
+      const deleteExpired = await purgeOf(store.deleteExpired, opened.sqlite);
       let total = 0;
       for (;;) {
         const deleted = await deleteExpired(new Date(), args.batchSize);

@@ -20,7 +20,7 @@ export const PURGE_CHUNK_ROWS = 50;
  * inside a transaction the app holds on the connection (SQLite refuses it there), and while
  * the app streams a query on it: what it leaves, SQLite's automatic checkpoint copies later.
  */
-export function walCheckpoint(database: BetterSqlite3.Database): () => void {
+function walCheckpoint(database: BetterSqlite3.Database): () => void {
   return () => {
     if (!database.open || database.inTransaction) return;
     try {
@@ -63,4 +63,14 @@ export function chunkedPurge(deleteExpired: Store['deleteExpired'], chunkRows: n
       await nextTurn();
     }
   };
+}
+
+/**
+ * The purge of a store on the better-sqlite3 connection `database` (sqliteStore's, and the CLI's
+ * on a SQLite file): {@link chunkedPurge} in chunks of {@link PURGE_CHUNK_ROWS}, with a WAL
+ * checkpoint after each chunk unless the database lives in memory. Decided by the connection,
+ * not the path: better-sqlite3 opens a `file:` name as a plain file.
+ */
+export function sqlitePurge(deleteExpired: Store['deleteExpired'], database: BetterSqlite3.Database): Store['deleteExpired'] {
+  return chunkedPurge(deleteExpired, PURGE_CHUNK_ROWS, database.memory ? undefined : walCheckpoint(database));
 }

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../../index.js';
 import { DEFAULT_SESSION_TABLE, kyselyStore, migrateSessions, type SessionTables } from '../kysely/index.js';
-import { chunkedPurge, PURGE_CHUNK_ROWS, walCheckpoint } from './chunked-purge.js';
+import { sqlitePurge } from './chunked-purge.js';
 import { directStatements } from './direct-statements.js';
 import { cacheStatements } from './statement-cache.js';
 
@@ -73,9 +73,6 @@ export async function sqliteStore(path: string = DEFAULT_SQLITE_PATH, options: S
   }
   const store = kyselyStore({ db, ...(options.table === undefined ? {} : { table: options.table }) });
   // The table name was checked by migrateSessions and kyselyStore above.
-  // A purge checkpoints after each chunk, in a turn of its own (see chunkedPurge). Decided by
-  // the connection, not the path: better-sqlite3 opens a `file:` name as a plain file.
-  const checkpoint = database.memory ? undefined : walCheckpoint(database);
   const direct = directStatements(database, options.table ?? DEFAULT_SESSION_TABLE, store);
-  return Object.freeze({ ...store, ...direct, deleteExpired: chunkedPurge(store.deleteExpired, PURGE_CHUNK_ROWS, checkpoint), db, close: () => db.destroy() });
+  return Object.freeze({ ...store, ...direct, deleteExpired: sqlitePurge(store.deleteExpired, database), db, close: () => db.destroy() });
 }
