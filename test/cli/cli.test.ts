@@ -79,13 +79,25 @@ describe('tessera purge-expired', () => {
     expect(await remainingIds(path, [...dead, ...alive].map((r) => r.id))).toEqual(['alive-0', 'alive-1']);
   });
 
-  it('purges a SQLite batch larger than one chunk (sqliteStore\'s chunks of 50) completely', async () => {
+  it('purges a SQLite batch larger than one chunk completely', async () => {
     const path = freshPath();
     const past = new Date(Date.now() - 60_000);
     const dead = Array.from({ length: 130 }, (_, i) => record(`dead-${i}`, null, past));
     const alive = record('alive-0', 'u', new Date(Date.now() + 3_600_000));
     await seed(path, [...dead, alive]);
     const result = tessera('purge-expired', path);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('deleted 130 expired session(s)');
+    expect(await remainingIds(path, [...dead, alive].map((r) => r.id))).toEqual(['alive-0']);
+  });
+
+  it('purges a SQLite file whose batches end inside a chunk, exactly (batch size 60 over chunks of 50)', async () => {
+    const path = freshPath();
+    const past = new Date(Date.now() - 60_000);
+    const dead = Array.from({ length: 130 }, (_, i) => record(`dead-${i}`, null, past));
+    const alive = record('alive-0', 'u', new Date(Date.now() + 3_600_000));
+    await seed(path, [...dead, alive]);
+    const result = tessera('purge-expired', path, '--batch-size', '60');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('deleted 130 expired session(s)');
     expect(await remainingIds(path, [...dead, alive].map((r) => r.id))).toEqual(['alive-0']);

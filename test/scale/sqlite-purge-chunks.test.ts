@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionRecord } from 'tessera';
+import type Database from 'better-sqlite3';
 import { kyselyStore } from 'tessera/kysely';
+import { sqlitePurge } from '../../src/stores/sqlite/chunked-purge.js';
 import { sqliteStore, type SqliteStore } from 'tessera/sqlite';
 
 const now = new Date('2026-01-01T00:00:00Z');
@@ -89,6 +91,8 @@ describe('sqliteStore purges a large batch in chunks', () => {
       expect(plain.backfilled).toBeLessThan(plain.frames);
 
       await expired();
+      // Both purges start from an empty WAL and write far below SQLite's 1000 pages.
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
       expect(await store.deleteExpired(now, 1000)).toBe(200);
       const chunked = walProgress(path);
       expect(chunked.frames).toBeGreaterThan(0);
@@ -134,6 +138,24 @@ describe('sqliteStore purges a large batch in chunks', () => {
     } finally {
       store = undefined;
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps its count when a checkpoint fails with an I/O error, and says so once as a process warning', async () => {
+    // A disk failing under the checkpoint cannot be provoked on a real file here: a stand-in
+    // connection whose pragma throws, and a store whose chunks delete 50, 50, 20 rows.
+    const failing = { open: true, inTransaction: false, memory: false, pragma: () => { throw new Error('disk I/O error'); } } as unknown as Database.Database;
+    const chunks = [50, 50, 20];
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const deleted = await sqlitePurge(async (_now, limit) => Math.min(limit, chunks.shift() ?? 0), failing)(now, 1000);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(deleted).toBe(120);
+      expect(warnings.filter((warning) => (warning as { code?: string }).code === 'TESSERA_PURGE_CHECKPOINT')).toHaveLength(1);
+    } finally {
+      process.off('warning', onWarning);
     }
   });
 

@@ -19,14 +19,21 @@ export const PURGE_CHUNK_ROWS = 50;
  * (the store was closed while the last chunk's turn was pending: every delete has committed),
  * inside a transaction the app holds on the connection (SQLite refuses it there), and while
  * the app streams a query on it: what it leaves, SQLite's automatic checkpoint copies later.
+ * A failed checkpoint (an I/O error) does not fail the purge, whose deletes have committed: it
+ * is reported once per store as a process warning, and the deletes go on.
  */
 function walCheckpoint(database: BetterSqlite3.Database): () => void {
+  let warned = false;
   return () => {
     if (!database.open || database.inTransaction) return;
     try {
       database.pragma('wal_checkpoint(PASSIVE)');
     } catch (error) {
-      if (!isBusy(error)) throw error;
+      if (isBusy(error) || warned) return;
+      warned = true;
+      process.emitWarning(`tessera/sqlite: a WAL checkpoint after a purge chunk failed (${error instanceof Error ? error.message : String(error)}); SQLite's automatic checkpoints remain`, {
+        code: 'TESSERA_PURGE_CHECKPOINT',
+      });
     }
   };
 }
@@ -38,13 +45,15 @@ const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediat
  * at most `chunkRows`, yielding to the event loop between chunks. better-sqlite3 runs each
  * statement synchronously on the main thread: one large `DELETE` would stall every request
  * of the process for its whole duration. The contract is unchanged (at most `limit` deleted;
- * fewer means none are left); each chunk commits on its own, as each batch already did.
+ * fewer means none are left); each chunk commits on its own, as each batch already did (unless
+ * the app holds a transaction on the connection: the chunks then commit with it). A store
+ * closed during a purge rejects the chunk after the close, as any call on a closed store does.
  *
  * `afterChunk`, when given, runs in a turn of its own after each chunk that deleted rows:
- * sqliteStore checkpoints the WAL there. Otherwise SQLite's automatic checkpoint (copying
- * 1000 pages into the database file) runs inside the chunk whose commit crosses the limit,
- * and a request waiting for that chunk waits for both (about 25 ms at a million records,
- * bench/purge-at-scale.mjs).
+ * sqliteStore checkpoints the WAL there. Otherwise SQLite's automatic checkpoint, which copies
+ * the WAL into the database file once it reaches 1000 pages, runs inside the chunk whose commit
+ * reaches them, and a request waiting for that chunk waits for both (about 25 ms at a million
+ * records, bench/purge-at-scale.mjs).
  */
 export function chunkedPurge(deleteExpired: Store['deleteExpired'], chunkRows: number = PURGE_CHUNK_ROWS, afterChunk?: () => void): Store['deleteExpired'] {
   return async (now: Date, limit: number): Promise<number> => {
