@@ -94,7 +94,7 @@ class ReadFacts implements RequestFacts {
     this.#node = node;
     this.peerAddress = peerAddress;
     host ??= this.header('host') ?? '';
-    const hops = trustedHopCount(trustProxy, peerAddress, this.header('x-forwarded-for'));
+    const hops = trustedHopCount(trustProxy, peerAddress, this);
     if (hops > 0) {
       const proto = forwardedValue(this.header('x-forwarded-proto'), hops);
       if (proto !== null) secure = proto.toLowerCase() === 'https';
@@ -131,10 +131,11 @@ export function readRequest(input: SessionRequest, trustProxy: TrustProxy): Requ
 }
 
 /** How many proxies in front of us we believe, for this request. */
-function trustedHopCount(trustProxy: TrustProxy, peerAddress: string | null, forwardedFor: string | null): number {
+function trustedHopCount(trustProxy: TrustProxy, peerAddress: string | null, request: Pick<RequestFacts, 'header'>): number {
+  // A hop count needs no header: X-Forwarded-For is read only to match a list of proxies.
   if (typeof trustProxy === 'number') return trustProxy;
   if (trustProxy.length === 0 || peerAddress === null) return 0;
-  const chain = [peerAddress, ...(forwardedFor ?? '').split(',').map((part) => part.trim()).filter(Boolean).reverse()];
+  const chain = [peerAddress, ...(request.header('x-forwarded-for') ?? '').split(',').map((part) => part.trim()).filter(Boolean).reverse()];
   let hops = 0;
   while (hops < chain.length && trustProxy.includes(normaliseAddress(chain[hops] as string))) hops++;
   return hops;
@@ -159,7 +160,7 @@ function forwardedValue(value: string | null, hops: number): string | null {
  */
 export function clientAddress(facts: RequestFacts, trustProxy: TrustProxy): string | null {
   const forwarded = (facts.header('x-forwarded-for') ?? '').split(',').map((part) => part.trim()).filter(Boolean);
-  const hops = trustedHopCount(trustProxy, facts.peerAddress, facts.header('x-forwarded-for'));
+  const hops = trustedHopCount(trustProxy, facts.peerAddress, facts);
   if (hops === 0) return facts.peerAddress;
   const chain = [facts.peerAddress, ...forwarded.reverse()];
   const picked = chain[Math.min(hops, chain.length - 1)];
