@@ -9,7 +9,7 @@ import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { testStore } from '../../src/testing/index.js';
 import { redisOrSkip } from '../helpers/services.js';
 import { countingStore } from '../helpers/store-probes.js';
-import { connect, dropPrefix, keysUnder, ready, uniquePrefix } from './redis-helpers.js';
+import { connect, dropPrefix, keysUnder, liveSessionRecord, ready, uniquePrefix } from './redis-helpers.js';
 
 const service = await redisOrSkip();
 let client: Redis;
@@ -33,27 +33,7 @@ afterAll(async () => {
 /** The conformance fixtures' instant: with this clock their records are live, so they get cached. */
 const FIXTURE_NOW = new Date(Date.UTC(2026, 0, 15, 12, 30, 45, 123));
 const DAY = 86_400_000;
-let counter = 0;
-function liveRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  const now = Date.now();
-  return {
-    id: `cached-test-id-${process.pid}-${++counter}`,
-    secretHash: 'secret-hash',
-    previousSecretHash: null,
-    previousSecretExpiresAt: null,
-    userId: 'alice',
-    authenticatedAt: new Date(now),
-    data: 'sealed',
-    version: 1,
-    createdAt: new Date(now),
-    lastSeenAt: new Date(now),
-    expiresAt: new Date(now + 14 * DAY),
-    absoluteExpiresAt: new Date(now + 30 * DAY),
-    userAgent: null,
-    ipAddress: null,
-    ...overrides,
-  };
-}
+const liveRecord = (overrides: Partial<SessionRecord> = {}): SessionRecord => liveSessionRecord('cached-test-id', overrides, 14 * DAY);
 
 /** A store whose next `get` stops after reading, until released: a read racing a write, every time. */
 function pausingStore(inner: Store) {
@@ -89,9 +69,10 @@ describe.skipIf(!service)('cachedStore', () => {
   );
 
   const sqliteRoot = mkdtempSync(join(tmpdir(), 'tessera-cached-'));
+  let files = 0;
   afterAll(() => rmSync(sqliteRoot, { recursive: true, force: true }));
   testStore({ describe, it, expect }, 'cachedStore (Redis over sqliteStore)', async () => {
-    const db = await sqliteStore(join(sqliteRoot, `${++counter}.db`));
+    const db = await sqliteStore(join(sqliteRoot, `${++files}.db`));
     return { store: cachedStore({ cache: client, store: db, prefix: fresh('conf-sqlite'), clock: () => FIXTURE_NOW }), cleanup: () => db.close() };
   });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { SessionRecord } from '../../src/index.js';
 import type { ServiceConfig } from '../helpers/services.js';
 
 /** A namespace no other test or parallel run uses. */
@@ -35,4 +36,27 @@ export async function ready(client: Redis): Promise<void> {
     client.once('ready', resolve);
     client.once('end', () => reject(new Error('redis connection ended')));
   });
+}
+
+let recordCounter = 0;
+/** A signed-in record, live for `expiresInMs`, with an id no other test of this process uses. */
+export function liveSessionRecord(idPrefix: string, overrides: Partial<SessionRecord>, expiresInMs: number): SessionRecord {
+  const now = Date.now();
+  return {
+    id: `${idPrefix}-${process.pid}-${++recordCounter}`,
+    secretHash: 'secret-hash',
+    previousSecretHash: null,
+    previousSecretExpiresAt: null,
+    userId: 'alice',
+    authenticatedAt: new Date(now),
+    data: 'sealed',
+    version: 1,
+    createdAt: new Date(now),
+    lastSeenAt: new Date(now),
+    expiresAt: new Date(now + expiresInMs),
+    absoluteExpiresAt: new Date(now + 30 * 86_400_000),
+    userAgent: null,
+    ipAddress: null,
+    ...overrides,
+  };
 }

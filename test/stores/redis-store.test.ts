@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../src/stores/redis/index.js';
 import { testStore } from '../../src/testing/index.js';
 import { redisOrSkip } from '../helpers/services.js';
-import { connect, dropPrefix, keysUnder, ready, uniquePrefix } from './redis-helpers.js';
+import { connect, dropPrefix, keysUnder, liveSessionRecord, ready, uniquePrefix } from './redis-helpers.js';
 import type { Redis } from 'ioredis';
 import type { SessionRecord } from '../../src/index.js';
 
@@ -18,27 +18,7 @@ afterAll(async () => {
 });
 
 const DAY = 86_400_000;
-let counter = 0;
-function liveRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  const now = Date.now();
-  return {
-    id: `redis-test-id-${process.pid}-${++counter}`,
-    secretHash: 'secret-hash',
-    previousSecretHash: null,
-    previousSecretExpiresAt: null,
-    userId: 'alice',
-    authenticatedAt: new Date(now),
-    data: 'sealed',
-    version: 1,
-    createdAt: new Date(now),
-    lastSeenAt: new Date(now),
-    expiresAt: new Date(now + 14 * DAY + 123),
-    absoluteExpiresAt: new Date(now + 30 * DAY),
-    userAgent: null,
-    ipAddress: null,
-    ...overrides,
-  };
-}
+const liveRecord = (overrides: Partial<SessionRecord> = {}): SessionRecord => liveSessionRecord('redis-test-id', overrides, 14 * DAY + 123);
 
 describe.skipIf(!service)('redisStore', () => {
   testStore({ describe, it, expect }, 'redisStore', () => {
