@@ -4,7 +4,7 @@ import { SessionError } from './errors.js';
 import { openEnvelope, storeCall } from './load.js';
 import { clientAddress } from './request.js';
 import { applyOp } from './data-ops.js';
-import { snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
+import { rollback, snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
 import { formatToken, generateSecretWithIv, generateTokenWithIv, hashesEqual, hashSecret } from './token.js';
 
@@ -296,20 +296,4 @@ async function rebase<Data extends SessionData>(state: SessionState<Data>, lost:
   }
   state.record = fresh;
   return fresh;
-}
-
-/** Forgets the changes since the last commit (a failed operation must not leave them half-applied). */
-export function rollback(state: SessionState): void {
-  state.record = state.committedRecord;
-  state.secret = state.committedSecret;
-  state.viaGrace = state.committedViaGrace;
-  state.deletions = [];
-  if (state.committedData !== null) state.data = Object.assign(Object.create(null) as SessionData, JSON.parse(state.committedData) as SessionData);
-  state.fingerprint = state.committedFingerprint;
-  state.ops = [];
-  state.newSecret = null;
-  state.modified = false;
-  state.expiryOverride = undefined;
-  state.userId = state.record?.userId ?? null;
-  state.authenticatedAt = state.record?.authenticatedAt ?? null;
 }

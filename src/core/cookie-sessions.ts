@@ -2,17 +2,20 @@ import { resolveConfig, type ResolvedConfig, type SessionData, type SessionsConf
 import { touchDue } from './commit.js';
 import { AMBIGUOUS, findCookie, serializeClearingCookie, serializeSessionCookie } from './cookie.js';
 import { SessionError } from './errors.js';
-import type { LoadOptions } from './load.js';
-import { readRequest, type SessionRequest } from './request.js';
+import type { RequestFacts } from './request.js';
 import { Keyring } from './seal.js';
 import { Session } from './session.js';
 import { requestMethods, type SessionManager } from './session-manager.js';
+import { CookieSessionScope, type SessionEngine } from './session-scope.js';
 import { newSessionState, type SessionState } from './session-state.js';
 import type { SessionRecord, Store } from './store.js';
 import { generateId, hashesEqual, hashSecret } from './token.js';
 
 /** Browsers keep at most 4096 bytes of name and value per cookie (RFC 6265 §6.1). */
 const MAX_COOKIE_BYTES = 4096;
+
+/** The manager returned by {@link cookieSessions}: per-request scopes, nothing to list or revoke. */
+export type CookieSessions<Data extends SessionData = SessionData> = SessionManager<Data, CookieSessionScope<Data>>;
 
 /** Configuration of {@link cookieSessions}: {@link SessionsConfig} without a store. */
 export type CookieSessionsConfig<Data extends SessionData = SessionData> = Omit<SessionsConfig<Data>, 'store' | 'rotationGrace'>;
@@ -78,21 +81,22 @@ function recordOf(payload: CookiePayload): SessionRecord {
  * ```ts
  * import { cookieSessions } from 'tessera';
  * const sessions = cookieSessions<{ theme: string }>({ secrets: [process.env.SESSION_SECRET!] });
- * const session = await sessions.load(request);
- * session.set('theme', 'dark');
- * await sessions.commit(session, response.headers);
+ * const scope = sessions.open(request);
+ * await scope.run('write', (session) => session.set('theme', 'dark'));
+ * scope.respond(response.headers);
  * ```
  */
-export function cookieSessions<Data extends SessionData = SessionData>(config: CookieSessionsConfig<Data>): SessionManager<Data> {
+export function cookieSessions<Data extends SessionData = SessionData>(config: CookieSessionsConfig<Data>): CookieSessions<Data> {
   const resolved = resolveConfig<Data>({ ...config, cookie: { ...config.cookie, name: config.cookie?.name ?? 'session' }, store: NO_STORE });
   const keyring = new Keyring(config.secrets, 'cookie-session');
   const purpose = resolved.devCookieName;
 
-  async function load(own: ResolvedConfig<Data>, request: SessionRequest, options: LoadOptions = {}): Promise<Session<Data>> {
-    const facts = readRequest(request, own.trustProxy);
+  const own: ResolvedConfig<Data> = resolved;
+
+  async function load(facts: RequestFacts, cookieWritable: boolean): Promise<Session<Data>> {
     const cookieName = facts.secure ? own.secureCookieName : facts.loopback ? own.devCookieName : null;
     const found = cookieName === null ? null : findCookie(facts.header('cookie'), cookieName);
-    const state = newSessionState(own, facts, cookieName, found !== null, options, true);
+    const state = newSessionState(own, facts, cookieName, found !== null, cookieWritable, true);
     if (typeof found !== 'string' || found === '') {
       if (found === AMBIGUOUS) own.emit({ type: 'suspicious', sessionId: null, reason: 'ambiguous-cookie', at: new Date(own.now()) });
       return new Session(state);
@@ -127,7 +131,6 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
   }
 
   async function commit(state: SessionState<Data>): Promise<void> {
-    const own = state.config;
     const now = own.now();
     const deleted = state.deletions.length > 0;
     state.deletions = [];
@@ -188,5 +191,6 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
     return record !== null && state.cookieWritable && touchDue(state, record, state.config.now());
   }
 
-  return Object.freeze(requestMethods(resolved, load, commit, commitDue));
+  const engine: SessionEngine<Data> = { config: resolved, load, commit, commitDue };
+  return Object.freeze(requestMethods(engine, (own, facts, options) => new CookieSessionScope(own, facts, options)));
 }

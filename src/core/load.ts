@@ -1,21 +1,12 @@
 import type { ResolvedConfig, SessionData } from './config.js';
 import { AMBIGUOUS, findCookie } from './cookie.js';
 import { SessionError } from './errors.js';
-import { clientAddress, readRequest, type RequestFacts, type SessionRequest } from './request.js';
+import { clientAddress, type RequestFacts } from './request.js';
 import { Session } from './session.js';
 import { newSessionState, type Envelope } from './session-state.js';
 import type { SessionRecord } from './store.js';
 import { syncLookupOf } from './sync-lookup.js';
 import { hashesEqual, hashSecret, parseToken } from './token.js';
-
-/** Options of `sessions.load()`. */
-export interface LoadOptions {
-  /**
-   * `false` when response headers may be sent before the session is committed (a streamed
-   * response): changes that need a new cookie then throw before changing anything.
-   */
-  readonly cookieWritable?: boolean;
-}
 
 /** A store's error as it leaves the engine: `STORE_FAILURE` with its cause (a `SessionError` as is). */
 function storeFailure(operation: string, error: unknown): SessionError {
@@ -77,37 +68,33 @@ async function validateData<Data extends SessionData>(config: ResolvedConfig<Dat
 }
 
 /** A well-formed token that matched nothing: anonymous, unless the rate limit hook refuses the client. */
-async function invalidToken<Data extends SessionData>(config: ResolvedConfig<Data>, facts: RequestFacts, cookieName: string | null, options: LoadOptions): Promise<Session<Data>> {
+async function invalidToken<Data extends SessionData>(config: ResolvedConfig<Data>, facts: RequestFacts, cookieName: string | null, cookieWritable: boolean): Promise<Session<Data>> {
   if (config.rateLimit && !(await config.rateLimit({ kind: 'invalid-token', clientAddress: clientAddress(facts, config.trustProxy) }))) {
     throw new SessionError('RATE_LIMITED', 'too many invalid session tokens from this client; try again later');
   }
-  return anonymous(config, facts, cookieName, true, options);
+  return anonymous(config, facts, cookieName, true, cookieWritable);
 }
 
 /** An empty anonymous session for this request. */
-function anonymous<Data extends SessionData>(config: ResolvedConfig<Data>, facts: RequestFacts, cookieName: string | null, hadCookie: boolean, options: LoadOptions): Session<Data> {
-  return new Session(newSessionState(config, facts, cookieName, hadCookie, options));
+function anonymous<Data extends SessionData>(config: ResolvedConfig<Data>, facts: RequestFacts, cookieName: string | null, hadCookie: boolean, cookieWritable: boolean): Session<Data> {
+  return new Session(newSessionState(config, facts, cookieName, hadCookie, cookieWritable));
 }
-
-/** `sessions.load()` without options. */
-const NO_OPTIONS: LoadOptions = Object.freeze({});
 
 /**
  * Resolves a request's session with at most one store read, and none when the
  * cookie is absent or malformed. Any failure to match is an empty anonymous session.
  */
-export async function loadSession<Data extends SessionData>(config: ResolvedConfig<Data>, input: SessionRequest, options: LoadOptions = NO_OPTIONS): Promise<Session<Data>> {
-  const facts = readRequest(input, config.trustProxy);
+export async function loadSession<Data extends SessionData>(config: ResolvedConfig<Data>, facts: RequestFacts, cookieWritable: boolean): Promise<Session<Data>> {
   // Over https only the prefixed name is read, so a sibling subdomain's cookie is ignored (RFC 6265bis §4.1.3).
   const cookieName = facts.secure ? config.secureCookieName : facts.loopback ? config.devCookieName : null;
   const found = cookieName === null ? null : findCookie(facts.header('cookie'), cookieName);
   // The state is built where the outcome is known: a loaded session's starts with its data.
   if (found === AMBIGUOUS) {
     config.emit({ type: 'suspicious', sessionId: null, reason: 'ambiguous-cookie', at: new Date(config.now()) });
-    return anonymous(config, facts, cookieName, true, options);
+    return anonymous(config, facts, cookieName, true, cookieWritable);
   }
   const token = found === null ? null : parseToken(found);
-  if (token === null) return anonymous(config, facts, cookieName, found !== null, options);
+  if (token === null) return anonymous(config, facts, cookieName, found !== null, cookieWritable);
 
   // Called directly rather than through storeCall: one async frame and closure fewer per request;
   // a store's synchronous twin of get (sqliteStore's) saves the promise as well.
@@ -119,12 +106,12 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   } catch (error) {
     throw storeFailure('load', error);
   }
-  if (record === null) return invalidToken(config, facts, cookieName, options);
+  if (record === null) return invalidToken(config, facts, cookieName, cookieWritable);
   const now = config.now();
   if (record.expiresAt.getTime() <= now) {
     await storeCall('delete expired', () => config.store.delete(record.id));
     config.emit({ type: 'expired', sessionId: record.id, userId: record.userId, at: new Date(now) });
-    return anonymous(config, facts, cookieName, true, options);
+    return anonymous(config, facts, cookieName, true, cookieWritable);
   }
   const secretHash = hashSecret(token.secret);
   let viaGrace = false;
@@ -136,24 +123,24 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
       hashesEqual(secretHash, record.previousSecretHash);
     if (!graceOk) {
       config.emit({ type: 'suspicious', sessionId: record.id, reason: 'wrong-secret', at: new Date(now) });
-      return invalidToken(config, facts, cookieName, options);
+      return invalidToken(config, facts, cookieName, cookieWritable);
     }
     viaGrace = true;
   }
   // Synchronous unless a schema validates the data: no promise for the common case.
   const opened = openSealedData(config, record);
   const envelope = opened === null || !config.schema ? opened : await validateData(config, record, opened);
-  if (envelope === null) return anonymous(config, facts, cookieName, true, options);
+  if (envelope === null) return anonymous(config, facts, cookieName, true, cookieWritable);
   if (config.verifyUser && record.userId !== null) {
     const current = await config.verifyUser(record.userId);
     const stored = envelope.f;
     if (current === null || stored === undefined || !hashesEqual(hashSecret(current), hashSecret(stored))) {
       await storeCall('delete', () => config.store.delete(record.id));
       config.emit({ type: 'revoked', sessionId: record.id, userId: record.userId, reason: 'credentials-changed', at: new Date(now) });
-      return anonymous(config, facts, cookieName, true, options);
+      return anonymous(config, facts, cookieName, true, cookieWritable);
     }
   }
-  const state = newSessionState(config, facts, cookieName, true, options, false, envelope.d);
+  const state = newSessionState(config, facts, cookieName, true, cookieWritable, false, envelope.d);
   state.record = state.committedRecord = record;
   state.secret = state.committedSecret = token.secret;
   state.viaGrace = state.committedViaGrace = viaGrace;

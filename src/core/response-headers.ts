@@ -1,4 +1,4 @@
-import { isHeadersLike } from './request.js';
+import { isHeadersLike, type RequestFacts } from './request.js';
 import type { SessionState } from './session-state.js';
 
 /** Where `commit()` writes response headers: WHATWG `Headers`, or a Node `ServerResponse` (Express, Fastify's `reply.raw`). */
@@ -35,6 +35,7 @@ function appendSetCookie(target: HeaderTarget, cookie: string): void {
   target.setHeader('set-cookie', current === undefined ? [cookie] : Array.isArray(current) ? [...(current as string[]), cookie] : [String(current), cookie]);
 }
 
+/** Writes the headers a commit decided (`Set-Cookie`, `Clear-Site-Data`, `Vary: Cookie`, `Cache-Control: no-store`) to `target`. */
 export function writeDecidedHeaders(state: SessionState, target: HeaderTarget): void {
   const cookie = state.outgoingCookie;
   if (cookie !== null) {
@@ -55,3 +56,14 @@ export function writeDecidedHeaders(state: SessionState, target: HeaderTarget): 
   }
 }
 
+
+/**
+ * A streamed response's head leaves before any commit: its caching headers are decided up
+ * front, and conservatively (any cookie may be ours), since a later decision could not be sent.
+ */
+export function writeStreamedHeaders(target: HeaderTarget, facts: RequestFacts): void {
+  mergeListHeader(target, 'vary', 'Cookie');
+  if (facts.header('cookie') === null) return;
+  if (isHeadersLike(target)) target.set('cache-control', 'no-store');
+  else target.setHeader('cache-control', 'no-store');
+}

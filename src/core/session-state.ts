@@ -65,24 +65,20 @@ export interface SessionState<Data extends SessionData = SessionData> {
 
   accessed: boolean;
   modified: boolean;
+  /** The response is decided and no operation runs: every change throws. */
   closed: boolean;
-  /** Set when the request passed (or failed) the CSRF rule at its first write. */
-  writeCheck: 'unchecked' | 'ok';
+  /** What the request's running operations allow (set by its `SessionScope`): changes need `'write'`. */
+  access: 'idle' | 'read' | 'write';
   /** A `Set-Cookie` decided by the last commit and not yet written to a response. */
   outgoingCookie: string | null;
   /** A `Clear-Site-Data` value decided by a logout and not yet written. */
   outgoingClearSiteData: string | null;
-  /** Commits of one request run one at a time. */
-  chain: Promise<void>;
 }
 
 /** Takes the rollback snapshot of the committed data; call before anything changes or replaces `data`. */
 export function snapshotCommittedData(state: SessionState): void {
   if (state.committedData === null) state.committedData = JSON.stringify(state.data);
 }
-
-/** The chain of a session with no commit yet: one settled promise serves every session. */
-const SETTLED: Promise<void> = Promise.resolve();
 
 /**
  * The state of a session that has loaded nothing yet: anonymous, empty, unchanged; or, with
@@ -94,7 +90,7 @@ export function newSessionState<Data extends SessionData>(
   facts: RequestFacts,
   cookieName: string | null,
   hadCookie: boolean,
-  options: { readonly cookieWritable?: boolean },
+  cookieWritable: boolean,
   dataInCookie = false,
   data: SessionData = Object.create(null) as SessionData,
 ): SessionState<Data> {
@@ -103,7 +99,7 @@ export function newSessionState<Data extends SessionData>(
     facts,
     cookieName,
     hadCookie,
-    cookieWritable: options.cookieWritable ?? true,
+    cookieWritable,
     dataInCookie,
     record: null,
     secret: null,
@@ -124,9 +120,57 @@ export function newSessionState<Data extends SessionData>(
     accessed: false,
     modified: false,
     closed: false,
-    writeCheck: 'unchecked',
+    access: 'idle',
     outgoingCookie: null,
     outgoingClearSiteData: null,
-    chain: SETTLED,
   };
+}
+
+/** Ends the session in `state` (logout, flush, a different user's sign-in): the record is deleted at the next commit. */
+export function flushState(state: SessionState, reason: 'logout' | 'flush' | 'user-changed'): void {
+  state.accessed = true;
+  if (state.record !== null) {
+    state.deletions.push({ id: state.record.id, reason });
+    state.modified = true;
+  }
+  state.record = null;
+  state.secret = null;
+  state.viaGrace = false;
+  snapshotCommittedData(state);
+  state.data = Object.create(null) as SessionData;
+  state.ops = [];
+  state.userId = null;
+  state.authenticatedAt = null;
+  state.fingerprint = undefined;
+  state.newSecret = null;
+  state.expiryOverride = undefined;
+}
+
+/** Forgets the changes since the last commit (a failed operation must not leave them half-applied). */
+export function rollback(state: SessionState): void {
+  state.record = state.committedRecord;
+  state.secret = state.committedSecret;
+  state.viaGrace = state.committedViaGrace;
+  state.deletions = [];
+  if (state.committedData !== null) state.data = Object.assign(Object.create(null) as SessionData, JSON.parse(state.committedData) as SessionData);
+  state.fingerprint = state.committedFingerprint;
+  state.ops = [];
+  state.newSecret = null;
+  state.modified = false;
+  state.expiryOverride = undefined;
+  state.userId = state.record?.userId ?? null;
+  state.authenticatedAt = state.record?.authenticatedAt ?? null;
+}
+
+/**
+ * Rolls a failed operation's changes back, keeping a sign-out it made: a sign-out is never
+ * undone by an unrelated failure (a shared computer must not stay signed in). Returns whether
+ * a sign-out is pending again, so the caller commits it.
+ */
+export function rollbackKeepingSignOut(state: SessionState): boolean {
+  const signedOut = state.deletions.some((deletion) => deletion.reason === 'logout');
+  rollback(state);
+  if (!signedOut || state.record === null) return false;
+  flushState(state, 'logout');
+  return true;
 }

@@ -1,9 +1,8 @@
 import type { SessionData } from './config.js';
-import { csrfVerdict } from './csrf.js';
 import { durationToSeconds, type Duration } from './duration.js';
 import { SessionError } from './errors.js';
 import { applyOp, isEmptyObject, toJson } from './data-ops.js';
-import { snapshotCommittedData, type DataOp, type SessionState } from './session-state.js';
+import { flushState, snapshotCommittedData, type DataOp, type SessionState } from './session-state.js';
 
 /** Reads a session's private state; set once by the class's static block. */
 let readState: (session: Session<SessionData>) => SessionState | undefined;
@@ -54,15 +53,17 @@ export interface LoginOptions {
 export class Session<Data extends SessionData = SessionData> {
   // A private field, not a WeakMap keyed by session: a WeakMap entry per request costs
   // about 1 µs of garbage-collector (ephemeron) work, ~8 % of the floor of a whole load.
-  readonly #state: SessionState<Data>;
+  // Typed without `Data`: a private field typed with it would make `Session` invariant in
+  // `Data`, so a `Session<{ cart: string[] }>` could not be passed where a `Session` is expected.
+  readonly #state: SessionState;
 
   static {
-    readState = (session) => (typeof session === 'object' && session !== null && #state in session ? (session.#state as unknown as SessionState) : undefined);
+    readState = (session) => (typeof session === 'object' && session !== null && #state in session ? session.#state : undefined);
   }
 
   /** @internal Created by `sessions.load()` only. */
   constructor(state: SessionState<Data>) {
-    this.#state = state;
+    this.#state = state as unknown as SessionState;
   }
 
   /** The public session handle (safe to show and to revoke by), `null` until first stored. */
@@ -197,12 +198,15 @@ export class Session<Data extends SessionData = SessionData> {
   logout(): void {
     // Clearing the cookie is a cookie write too: over a streamed response it could not be sent.
     this.#assertWritable(stateOf(this).hadCookie || stateOf(this).record !== null, 'logout');
+    // A superseded secret may be a stolen one: it must not end the owner's fresh session.
+    if (stateOf(this).viaGrace) throw graceError('sign out');
     this.#flush('logout');
   }
 
   /** Deletes the record and empties the session; a later change starts a new one. */
   flush(): void {
     this.#assertWritable(stateOf(this).hadCookie || stateOf(this).record !== null, 'flush');
+    if (stateOf(this).viaGrace) throw graceError('flush the session');
     this.#flush('flush');
   }
 
@@ -233,6 +237,7 @@ export class Session<Data extends SessionData = SessionData> {
     const state = stateOf(this);
     state.accessed = true;
     if (state.userId === null || state.authenticatedAt === null) throw new SessionError('UNAUTHENTICATED', 'sign in first');
+    if (state.viaGrace) throw new SessionError('REAUTH_REQUIRED', 'this request used a session secret that a rotation has replaced; sign in again');
     const limitMs = durationToSeconds(maxAge, 'requireRecentAuth(maxAge)') * 1000;
     if (state.config.now() - state.authenticatedAt.getTime() > limitMs) {
       throw new SessionError('REAUTH_REQUIRED', 'this operation needs a recent sign-in; sign in again');
@@ -246,29 +251,14 @@ export class Session<Data extends SessionData = SessionData> {
   setExpiry(expiresAt: Date | null): void {
     const state = stateOf(this);
     this.#assertWritable(true, 'setExpiry');
+    if (state.viaGrace) throw graceError('change the expiry');
     state.accessed = true;
     state.modified = true;
     state.expiryOverride = expiresAt;
   }
 
   #flush(reason: 'logout' | 'flush' | 'user-changed'): void {
-    const state = stateOf(this);
-    state.accessed = true;
-    if (state.record !== null) {
-      state.deletions.push({ id: state.record.id, reason });
-      state.modified = true;
-    }
-    state.record = null;
-    state.secret = null;
-    state.viaGrace = false;
-    snapshotCommittedData(state);
-    state.data = Object.create(null) as SessionData;
-    state.ops = [];
-    state.userId = null;
-    state.authenticatedAt = null;
-    state.fingerprint = undefined;
-    state.newSecret = null;
-    state.expiryOverride = undefined;
+    flushState(stateOf(this), reason);
   }
 
   #record(op: DataOp): void {
@@ -282,21 +272,23 @@ export class Session<Data extends SessionData = SessionData> {
   }
 
   /**
-   * Throws where a change is made if no commit could persist it (DESIGN.md §3): a closed
-   * session, a safe-method request, a request failing the CSRF rule, or a change that
-   * needs a new cookie when none can be sent.
+   * Throws where a change is made if no commit could persist it (docs/architecture.md,
+   * "Request lifecycle"): outside a write operation of the request's scope (a query, a stray
+   * promise after its operation ended, a response already decided), in a safe-method request,
+   * in a request failing the CSRF rule, or when it needs a new cookie that can no longer be sent.
    */
   #assertWritable(needsCookie: boolean, what: string): void {
     const state = stateOf(this);
-    if (state.closed) throw new SessionError('SESSION_CLOSED', `${what} after the session was closed: the response has been decided, so the change could not be saved`);
-    if (state.writeCheck === 'unchecked') {
-      const method = state.facts.method;
-      if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
-        throw new SessionError('SESSION_CLOSED', `${what} in a ${method} request: sessions are read-only in safe-method requests (use a mutation)`);
-      }
-      const verdict = csrfVerdict(state.facts, state.config.csrf);
-      if (verdict !== null) throw new SessionError('CSRF_REJECTED', `request refused by the CSRF rule (${verdict})`);
-      state.writeCheck = 'ok';
+    if (state.access !== 'write') {
+      if (state.closed) throw new SessionError('SESSION_CLOSED', `${what} after the session was closed: the response has been decided, so the change could not be saved`);
+      if (state.access === 'read') throw new SessionError('SESSION_CLOSED', `${what} in a read-only operation: queries and subscriptions cannot change the session (use a mutation)`);
+      throw new SessionError('SESSION_CLOSED', `${what} outside a session operation: the operation has ended, so no commit could save the change`);
+    }
+    // The scope applied the CSRF rule when the write operation began; a safe-method request
+    // never passes it, so its writes are refused here.
+    const method = state.facts.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
+      throw new SessionError('SESSION_CLOSED', `${what} in a ${method} request: sessions are read-only in safe-method requests (use a mutation)`);
     }
     if (needsCookie) {
       if (state.cookieName === null) {

@@ -1,26 +1,16 @@
-import { commitSession } from './commit.js';
+import { commitDue, commitSession } from './commit.js';
 import { resolveConfig, type ResolvedConfig, type SessionData, type SessionsConfig } from './config.js';
 import { loadSession, storeCall } from './load.js';
+import { ServerSessionScope, type SessionAdministration, type SessionSummary } from './server-session-scope.js';
 import { requestMethods, type SessionManager } from './session-manager.js';
+import type { SessionEngine } from './session-scope.js';
 import type { SessionRecord } from './store.js';
 
 export type { HeaderTarget, NodeResponseLike } from './response-headers.js';
 export type { SessionManager } from './session-manager.js';
 
-/** A session as listed for its user: a handle and metadata, never a token or hash. */
-export interface SessionSummary {
-  readonly id: string;
-  readonly userId: string | null;
-  readonly createdAt: Date;
-  readonly lastSeenAt: Date;
-  readonly expiresAt: Date;
-  readonly authenticatedAt: Date | null;
-  readonly userAgent: string | null;
-  readonly ipAddress: string | null;
-}
-
-/** The session manager returned by {@link createSessions}: per-request sessions plus server-side management. */
-export interface Sessions<Data extends SessionData = SessionData> extends SessionManager<Data> {
+/** The session manager returned by {@link createSessions}: per-request scopes plus server-side management. */
+export interface Sessions<Data extends SessionData = SessionData> extends SessionManager<Data, ServerSessionScope<Data>>, SessionAdministration {
   /** The user's live sessions, newest activity first. */
   listSessions(userId: string): Promise<SessionSummary[]>;
   /** Ends one session by its public id; resolves whether it existed. */
@@ -58,16 +48,17 @@ function summarise(record: SessionRecord): SessionSummary {
  *   store: await sqliteStore('.data/sessions.db'),
  *   secrets: [process.env.SESSION_SECRET!],
  * });
- * const session = await sessions.load(request);
- * session.update('cart', (cart = []) => [...cart, 'apple']);
- * await sessions.commit(session, response.headers);
+ * const scope = sessions.open(request);
+ * await scope.run('write', (session) => session.update('cart', (cart = []) => [...cart, 'apple']));
+ * scope.respond(response.headers);
  * ```
  */
 export function createSessions<Data extends SessionData = SessionData>(config: SessionsConfig<Data>): Sessions<Data> {
   const resolved: ResolvedConfig<Data> = resolveConfig(config);
   const store = resolved.store;
-  return Object.freeze({
-    ...requestMethods(resolved, loadSession, commitSession),
+  const engine: SessionEngine<Data> = { config: resolved, load: (facts, cookieWritable) => loadSession(resolved, facts, cookieWritable), commit: commitSession, commitDue };
+  const sessions: Sessions<Data> = Object.freeze({
+    ...requestMethods(engine, (own, facts, options) => new ServerSessionScope(own, facts, options, sessions)),
 
     async listSessions(userId: string): Promise<SessionSummary[]> {
       const records = await storeCall('list', () => store.listByUser(userId));
@@ -104,4 +95,5 @@ export function createSessions<Data extends SessionData = SessionData>(config: S
       }
     },
   });
+  return sessions;
 }

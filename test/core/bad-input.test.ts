@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSessions, memoryStore, SessionError, type Store } from '../../src/index.js';
 import { countingStore } from '../helpers/store-probes.js';
-import { cookieFrom, harness, post, roundTrip, SECRET } from '../helpers/engine.js';
+import { cookieFrom, harness, post, roundTrip, SECRET, directCookieSessions, directSessions } from '../helpers/engine.js';
 
 describe('bad input is an anonymous session, never an error', () => {
   const valid = `${'A'.repeat(22)}.${'B'.repeat(43)}`;
@@ -35,7 +35,7 @@ describe('bad input is an anonymous session, never an error', () => {
   it('a 64 KiB cookie header given directly to the engine is ignored without a store query', async () => {
     const counted = countingStore(memoryStore());
     const { sessions } = harness({ store: counted.store });
-    const session = await sessions.load(new Headers({ cookie: `sid=${valid}; pad=${'x'.repeat(64 * 1024)}`, host: 'localhost' }));
+    const session = await sessions.load(new Headers({ cookie: `sid=${valid}; pad=${'x'.repeat(64 * 1024)}`, host: 'localhost' }), { operation: 'read' });
     expect(session.get('a')).toBeUndefined();
     expect(counted.calls.get).toBe(0);
   });
@@ -54,7 +54,7 @@ describe('bad input is an anonymous session, never an error', () => {
   it('a store failure surfaces as STORE_FAILURE with the driver error as cause', async () => {
     const boom = new Error('disk on fire');
     const failing: Store = { ...memoryStore(), get: async () => Promise.reject(boom) };
-    const sessions = createSessions({ store: failing, secrets: [SECRET] });
+    const sessions = directSessions({ store: failing, secrets: [SECRET] });
     const error = await sessions.load(post(`sid=${valid}`)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionError);
     expect(error).toMatchObject({ code: 'STORE_FAILURE', cause: boom });
@@ -64,9 +64,9 @@ describe('bad input is an anonymous session, never an error', () => {
   it('stored data that no secret opens is dropped, with a warning that carries no token', async () => {
     const logs: unknown[] = [];
     const store = memoryStore();
-    const a = createSessions({ store, secrets: [SECRET] });
+    const a = directSessions({ store, secrets: [SECRET] });
     const cookie = cookieFrom(await roundTrip(a, post(), (s) => s.set('a', 1))) as string;
-    const b = createSessions({ store, secrets: ['another-secret-another-secret-another!'], logger: (entry) => logs.push(entry) });
+    const b = directSessions({ store, secrets: ['another-secret-another-secret-another!'], logger: (entry) => logs.push(entry) });
     const session = await b.load(post(cookie));
     expect(session.get('a')).toBeUndefined();
     expect(JSON.stringify(logs)).toContain('session.data.tampered');
@@ -76,7 +76,7 @@ describe('bad input is an anonymous session, never an error', () => {
   it('data that fails the schema is dropped with a logged warning (Django: corrupted session data)', async () => {
     const logs: { event: string }[] = [];
     const store = memoryStore();
-    const loose = createSessions({ store, secrets: [SECRET] });
+    const loose = directSessions({ store, secrets: [SECRET] });
     const cookie = cookieFrom(await roundTrip(loose, post(), (s) => s.set('count', 'not a number')));
     const schema = {
       '~standard': {
@@ -86,7 +86,7 @@ describe('bad input is an anonymous session, never an error', () => {
           typeof (value as { count?: unknown }).count === 'number' ? { value: value as { count: number } } : { issues: [{ message: 'count must be a number' }] },
       },
     };
-    const strict = createSessions<{ count: number }>({ store, secrets: [SECRET], schema, logger: (entry) => logs.push(entry) });
+    const strict = directSessions<{ count: number }>({ store, secrets: [SECRET], schema, logger: (entry) => logs.push(entry) });
     const session = await strict.load(post(cookie));
     expect(session.get('count')).toBeUndefined();
     expect(logs.map((l) => l.event)).toContain('session.data.invalid');
@@ -99,12 +99,12 @@ describe('secret rotation', () => {
 
   it('[K2, K1] reads data sealed with K1 and re-seals it with K2 on the next write', async () => {
     const store = memoryStore();
-    const old = createSessions({ store, secrets: [K1] });
+    const old = directSessions({ store, secrets: [K1] });
     const cookie = cookieFrom(await roundTrip(old, post(), (s) => s.set('a', 1)));
-    const rotated = createSessions({ store, secrets: [K2, K1] });
+    const rotated = directSessions({ store, secrets: [K2, K1] });
     expect((await rotated.load(post(cookie))).get('a')).toBe(1);
     await roundTrip(rotated, post(cookie), (s) => s.set('b', 2));
-    const k2only = createSessions({ store, secrets: [K2] });
+    const k2only = directSessions({ store, secrets: [K2] });
     const session = await k2only.load(post(cookie));
     expect(session.get('a')).toBe(1);
     expect(session.get('b')).toBe(2);
@@ -112,7 +112,7 @@ describe('secret rotation', () => {
 
   it('[K2] alone treats K1 data as absent', async () => {
     const store = memoryStore();
-    const cookie = cookieFrom(await roundTrip(createSessions({ store, secrets: [K1] }), post(), (s) => s.set('a', 1)));
-    expect((await createSessions({ store, secrets: [K2] }).load(post(cookie))).get('a')).toBeUndefined();
+    const cookie = cookieFrom(await roundTrip(directSessions({ store, secrets: [K1] }), post(), (s) => s.set('a', 1)));
+    expect((await directSessions({ store, secrets: [K2] }).load(post(cookie))).get('a')).toBeUndefined();
   });
 });

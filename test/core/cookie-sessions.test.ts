@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cookieSessions, SessionError, type SessionManager } from '../../src/index.js';
-import { cookieFrom, get, manualClock, post, SECRET } from '../helpers/engine.js';
+import { cookieSessions, SessionError, type SessionData } from '../../src/index.js';
+import { cookieFrom, get, manualClock, post, SECRET, directCookieSessions, directSessions, type DirectSessions } from '../helpers/engine.js';
 
 function setUp(overrides: Partial<Parameters<typeof cookieSessions>[0]> = {}) {
   const clock = manualClock();
-  const sessions = cookieSessions({ secrets: [SECRET], clock: clock.now, ...overrides });
+  const sessions = directCookieSessions({ secrets: [SECRET], clock: clock.now, ...overrides });
   return { sessions, clock };
 }
 
-async function step(sessions: SessionManager, request: Request, change: (s: Awaited<ReturnType<SessionManager['load']>>) => void): Promise<Headers> {
+async function step(sessions: DirectSessions<SessionData>, request: Request, change: (s: Awaited<ReturnType<DirectSessions<SessionData>['load']>>) => void): Promise<Headers> {
   const session = await sessions.load(request);
   change(session);
   const headers = new Headers();
@@ -46,14 +46,14 @@ describe('cookieSessions (the sealed-cookie mode, Django signed_cookies)', () =>
     const tampered = `${cookie.slice(0, at)}${cookie[at] === 'A' ? 'B' : 'A'}${cookie.slice(at + 1)}`;
     expect(tampered).not.toBe(cookie);
     expect((await sessions.load(post(tampered))).get('a')).toBeUndefined();
-    const other = cookieSessions({ secrets: ['another-secret-another-secret-another!'] });
+    const other = directCookieSessions({ secrets: ['another-secret-another-secret-another!'] });
     expect((await other.load(post(cookie))).get('a')).toBeUndefined();
   });
 
   it('the cookie is bound to its name: the same value under another cookie name opens nothing', async () => {
     const { sessions } = setUp();
     const value = (cookieFrom(await step(sessions, post(), (s) => s.set('a', 1))) as string).split('=')[1];
-    const renamed = cookieSessions({ secrets: [SECRET], cookie: { name: 'other' } });
+    const renamed = directCookieSessions({ secrets: [SECRET], cookie: { name: 'other' } });
     expect((await renamed.load(post(`other=${value}`))).get('a')).toBeUndefined();
   });
 

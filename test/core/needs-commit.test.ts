@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cookieSessions, memoryStore, type SessionManager } from '../../src/index.js';
+import { cookieSessions, memoryStore, type SessionData } from '../../src/index.js';
 import { countingStore } from '../helpers/store-probes.js';
-import { cookieFrom, harness, manualClock, post, roundTrip, SECRET } from '../helpers/engine.js';
+import { cookieFrom, harness, manualClock, post, roundTrip, SECRET, directCookieSessions, directSessions, type DirectSessions } from '../helpers/engine.js';
 
 /** The default throttle: a tenth of the 14-day idle timeout, capped at one hour. */
 const TOUCH_INTERVAL_MS = 3_600_000;
@@ -16,7 +16,7 @@ async function stored() {
   return { ...h, counted, cookie, start };
 }
 
-async function headersOf(sessions: SessionManager, session: Awaited<ReturnType<SessionManager['load']>>, commit: boolean): Promise<[string, string][]> {
+async function headersOf(sessions: DirectSessions<SessionData>, session: Awaited<ReturnType<DirectSessions<SessionData>['load']>>, commit: boolean): Promise<[string, string][]> {
   const headers = new Headers();
   if (commit) await sessions.commit(session, headers);
   else sessions.writeHeaders(session, headers);
@@ -139,10 +139,10 @@ describe('needsCommit (server-side sessions)', () => {
 describe('needsCommit (cookieSessions)', () => {
   function setUp() {
     const clock = manualClock();
-    return { sessions: cookieSessions({ secrets: [SECRET], clock: clock.now }), clock };
+    return { sessions: directCookieSessions({ secrets: [SECRET], clock: clock.now }), clock };
   }
 
-  async function issued(sessions: SessionManager): Promise<string> {
+  async function issued(sessions: DirectSessions<SessionData>): Promise<string> {
     const session = await sessions.load(post());
     session.set('a', 1);
     const headers = new Headers();

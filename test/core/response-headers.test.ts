@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessions, memoryStore, SessionError } from '../../src/index.js';
-import { cookieFrom, get, harness, post, roundTrip, SECRET } from '../helpers/engine.js';
+import { cookieFrom, get, harness, post, roundTrip, SECRET, directCookieSessions, directSessions } from '../helpers/engine.js';
 
 // Ports of Django's SessionMiddlewareTests (§7.7): cookie attributes, Vary, deletion, empty sessions.
 describe('response headers and cookie attributes', () => {
@@ -45,7 +45,7 @@ describe('response headers and cookie attributes', () => {
   });
 
   it('cookie.domain or a non-root path switch to the __Secure- prefix and are mirrored on deletion', async () => {
-    const sessions = createSessions({ store: memoryStore(), secrets: [SECRET], cookie: { domain: 'example.com', path: '/app', sameSite: 'strict' } });
+    const sessions = directSessions({ store: memoryStore(), secrets: [SECRET], cookie: { domain: 'example.com', path: '/app', sameSite: 'strict' } });
     const url = 'https://www.example.com/app/api';
     const headers = await roundTrip(sessions, post(null, {}, url), (s) => s.set('a', 1));
     const set = headers.getSetCookie()[0] ?? '';
@@ -129,12 +129,17 @@ describe('changes no commit can persist throw where they are made', () => {
     expect(anonymous.keys()).toEqual([]);
   });
 
-  it('a cross-site write throws CSRF_REJECTED', async () => {
+  it('a cross-site write operation is refused with CSRF_REJECTED before it runs', async () => {
     const { sessions } = harness();
     for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.test' }, { origin: 'null' }, { 'content-type': 'text/plain' }]) {
-      const session = await sessions.load(post(null, headers));
-      expect(() => session.set('a', 1)).toThrow(expect.objectContaining({ code: 'CSRF_REJECTED' }));
+      await expect(sessions.load(post(null, headers))).rejects.toMatchObject({ code: 'CSRF_REJECTED' });
+      // The same request may still read (a query), but never write.
+      const session = await sessions.load(post(null, headers), { operation: 'read' });
+      expect(() => session.set('a', 1)).toThrow(expect.objectContaining({ code: 'SESSION_CLOSED' }));
     }
+    // Control: the same write, same-origin, runs.
+    const session = await sessions.load(post(null, { 'sec-fetch-site': 'same-origin' }));
+    expect(() => session.set('a', 1)).not.toThrow();
   });
 
   it('discard forgets the changes of a failed operation', async () => {
@@ -142,11 +147,23 @@ describe('changes no commit can persist throw where they are made', () => {
     const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.set('a', 1)));
     const session = await sessions.load(post(cookie));
     session.set('a', 2);
-    session.logout();
-    sessions.discard(session);
+    await sessions.discard(session);
     expect(session.get('a')).toBe(1);
     await sessions.commit(session);
     expect((await sessions.load(post(cookie))).get('a')).toBe(1);
+  });
+
+  it('a sign-out is never undone by the failure of the operation that made it', async () => {
+    const { sessions, store } = harness();
+    const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => (s.set('a', 1), s.login('alice'))));
+    const session = await sessions.load(post(cookie));
+    const id = session.id as string;
+    session.set('a', 2);
+    session.logout();
+    await sessions.discard(session);
+    expect(session.userId).toBeNull();
+    expect(await store.get(id)).toBeNull();
+    expect((await sessions.load(post(cookie))).userId).toBeNull();
   });
 });
 
@@ -178,6 +195,6 @@ describe('request shapes', () => {
       { headers: { cookie, host: 'localhost:3000' }, method: 'GET', socket: { encrypted: false, remoteAddress: '127.0.0.1' } },
       { cookie, host: 'localhost:3000' },
     ];
-    for (const shape of shapes) expect((await sessions.load(shape)).get('a')).toBe(1);
+    for (const shape of shapes) expect((await sessions.load(shape, { operation: 'read' })).get('a')).toBe(1);
   });
 });

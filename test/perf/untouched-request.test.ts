@@ -9,6 +9,7 @@ import { createSessions, memoryStore } from '../../src/index.js';
 import { createSessionContext, createSessionProcedures, type SessionContextOptions } from '../../src/adapters/trpc/index.js';
 import { useSessions, type SessionContext } from '../../src/adapters/yoga/index.js';
 import { countingStore } from '../helpers/store-probes.js';
+import { directSessions } from '../helpers/engine.js';
 
 const counted = vi.hoisted(() => ({ calls: new Map<string, number>() }));
 vi.mock('node:crypto', async (importOriginal) => {
@@ -29,7 +30,7 @@ vi.mock('node:crypto', async (importOriginal) => {
 const SECRET = 'perf-test-secret-0123456789abcdef0123456789';
 const cryptoCalls = () => Object.fromEntries(counted.calls);
 
-async function signedInCookie(sessions: ReturnType<typeof createSessions>): Promise<string> {
+async function signedInCookie(sessions: ReturnType<typeof directSessions>): Promise<string> {
   const session = await sessions.load(new Request('https://app.example.com/login', { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } }));
   session.login('user-1');
   const headers = new Headers();
@@ -39,12 +40,12 @@ async function signedInCookie(sessions: ReturnType<typeof createSessions>): Prom
 
 describe('a request that never touches the session', () => {
   let probe: ReturnType<typeof countingStore>;
-  let sessions: ReturnType<typeof createSessions>;
+  let sessions: ReturnType<typeof directSessions>;
   let cookie: string;
 
   beforeEach(async () => {
     probe = countingStore(memoryStore());
-    sessions = createSessions({ store: probe.store, secrets: [SECRET] });
+    sessions = directSessions({ store: probe.store, secrets: [SECRET] });
     cookie = await signedInCookie(sessions);
     probe.reset();
     counted.calls.clear();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../examples/fullstack/src/app.js';
 import { appOptions, readEnvironment } from '../../examples/fullstack/src/environment.js';
-import type { SessionManager } from 'tessera';
-import type { AppSession } from '../../examples/fullstack/src/app-session.js';
+
+import type { AppSessions } from '../../examples/fullstack/src/app-session.js';
 import { mariadbOrSkip, postgresOrSkip, redisOrSkip } from '../helpers/services.js';
 import { localBackend, mariadbBackend, postgresBackend, redisBackend, type BackendEnv } from './backends.js';
 import { sharedJar } from './shared-jar.js';
@@ -45,9 +45,9 @@ describe('the example app reads its backend from the environment', () => {
 });
 
 /** The app on `open()`'s backend, configured through the environment as `npm start` is, for one describe block. */
-function appOn(open: Backend['open']): () => App<SessionManager<AppSession>> {
+function appOn(open: Backend['open']): () => App<AppSessions> {
   let backend: BackendEnv | undefined;
-  let app: App<SessionManager<AppSession>> | undefined;
+  let app: App<AppSessions> | undefined;
   beforeAll(async () => {
     backend = await open();
     app = await createApp({ ...appOptions(readEnvironment({ ...backend.env, PORT: '0' }, silent)), graphiql: false });
@@ -59,7 +59,7 @@ function appOn(open: Backend['open']): () => App<SessionManager<AppSession>> {
   return () => app!;
 }
 
-async function signInThroughBothFaces(app: App<SessionManager<AppSession>>): Promise<void> {
+async function signInThroughBothFaces(app: App<AppSessions>): Promise<void> {
   const browser = sharedJar();
   const signedIn = await browser.trpc(app.url).session.login.mutate({ username: 'alice', password: 'alice-password' });
   expect(signedIn.userId).toBe('user-alice');

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessions, memoryStore, type Session, type Store } from '../../src/index.js';
 import { cachedStore, redisStore } from '../../src/stores/redis/index.js';
-import { cookieFrom, post, roundTrip, SECRET } from '../helpers/engine.js';
+import { cookieFrom, post, roundTrip, SECRET, directCookieSessions, directSessions } from '../helpers/engine.js';
 import { redisOrSkip } from '../helpers/services.js';
 import { countingStore, gatedStore } from '../helpers/store-probes.js';
 import { connect, dropPrefix, ready, uniquePrefix } from './redis-helpers.js';
@@ -35,7 +35,7 @@ function fresh(label: string): string {
 /** Requests on one cookie that all load before any commits (the gate makes sure), then commit in order. */
 async function interleave(store: Store, changes: ((session: Session) => void)[]) {
   const gate = gatedStore(store);
-  const sessions = createSessions({ store: gate.store, secrets: [SECRET] });
+  const sessions = directSessions({ store: gate.store, secrets: [SECRET] });
   const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.set('seed', 0)));
   await sessions.load(post(cookie)); // a first read, so the cached store holds the record
   gate.arm(changes.length);
@@ -68,7 +68,7 @@ describe.skipIf(!service).each(backends)('the session engine over %s', (_name, m
   });
 
   it('rotation issues a working cookie, logout ends both, and revokeUser ends the others', async () => {
-    const sessions = createSessions({ store: makeStore(), secrets: [SECRET] });
+    const sessions = directSessions({ store: makeStore(), secrets: [SECRET] });
     const first = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('ada')));
     const other = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('ada')));
     const rotated = cookieFrom(await roundTrip(sessions, post(first), (s) => s.rotate()));
@@ -87,7 +87,7 @@ describe.skipIf(!service).each(backends)('the session engine over %s', (_name, m
 describe.skipIf(!service)('the session engine over cachedStore', () => {
   it('a read-only request with a cached session costs no database read', async () => {
     const db = countingStore(memoryStore());
-    const sessions = createSessions({ store: cachedStore({ cache: client, store: db.store, prefix: fresh('engine-reads') }), secrets: [SECRET] });
+    const sessions = directSessions({ store: cachedStore({ cache: client, store: db.store, prefix: fresh('engine-reads') }), secrets: [SECRET] });
     const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('lin')));
     await sessions.load(post(cookie));
     db.reset();

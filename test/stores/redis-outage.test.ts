@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessions, memoryStore, type SessionLogEntry } from '../../src/index.js';
 import { cachedStore } from '../../src/stores/redis/index.js';
-import { cookieFrom, post, roundTrip, SECRET } from '../helpers/engine.js';
+import { cookieFrom, post, roundTrip, SECRET, directCookieSessions, directSessions } from '../helpers/engine.js';
 import { keysUnder, ready } from './redis-helpers.js';
 
 /**
@@ -102,7 +102,7 @@ describe.skipIf(!available)('cachedStore while Redis fails', () => {
     const db = memoryStore();
     const logs: SessionLogEntry[] = [];
     const prefix = 'tessera-outage:';
-    const sessions = createSessions({ store: cachedStore({ cache, store: db, prefix, logger: (entry) => logs.push(entry) }), secrets: [SECRET] });
+    const sessions = directSessions({ store: cachedStore({ cache, store: db, prefix, logger: (entry) => logs.push(entry) }), secrets: [SECRET] });
     const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(async (user) => cookieFrom(await roundTrip(sessions, post(), (s) => s.login(user)))));
     // Warm the cache: each session is read from the database once, then from Redis.
     for (const cookie of [alice, bob, carol]) expect((await sessions.load(post(cookie))).userId).not.toBe(null);
@@ -135,7 +135,7 @@ describe.skipIf(!available)('cachedStore while Redis fails', () => {
     expect((await sessions.load(post(bob))).userId).toBe(null);
     expect((await sessions.load(post(carol))).userId).toBe('carol');
     // …nor in a process that never saw the outage.
-    const other = createSessions({ store: cachedStore({ cache: await client(), store: db, prefix }), secrets: [SECRET] });
+    const other = directSessions({ store: cachedStore({ cache: await client(), store: db, prefix }), secrets: [SECRET] });
     expect((await other.load(post(alice))).userId).toBe(null);
     expect((await other.load(post(bob))).userId).toBe(null);
     expect((await other.load(post(carol))).userId).toBe('carol');
@@ -145,7 +145,7 @@ describe.skipIf(!available)('cachedStore while Redis fails', () => {
     const cache = await client();
     const db = memoryStore();
     const logs: SessionLogEntry[] = [];
-    const sessions = createSessions({ store: cachedStore({ cache, store: db, prefix: 'tessera-hang:', timeoutSeconds: 0.2, logger: (entry) => logs.push(entry) }), secrets: [SECRET] });
+    const sessions = directSessions({ store: cachedStore({ cache, store: db, prefix: 'tessera-hang:', timeoutSeconds: 0.2, logger: (entry) => logs.push(entry) }), secrets: [SECRET] });
     const dave = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('dave')));
     const erin = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('erin')));
     await sessions.load(post(dave));

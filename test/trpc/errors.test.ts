@@ -85,7 +85,7 @@ describe.each(ADAPTERS)('%s adapter: failures over real HTTP', (kind) => {
     running.push(server);
     const { trpc, browser } = client(server.url, { pageOrigin: server.origin });
     const me = await trpc.session.login.mutate({ username: 'alice', password: 'wonderland' });
-    expect(await trpc.session.revoke.mutate({ id: me.id as string })).toEqual({ revoked: true });
+    expect(await trpc.session.revoke.mutate({ id: me.id as string })).toBe(true);
     expect(await browser.sid(server.url)).toBeUndefined();
     expect((await trpc.session.me.query()).userId).toBeNull();
   });

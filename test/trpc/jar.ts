@@ -37,10 +37,10 @@ export function browser(options: BrowserOptions = {}) {
     fetch: fetchWithJar,
     /** The `Set-Cookie` lists of every response, in order. */
     setCookies,
-    /** The raw value of the session cookie the jar holds for `url`, or undefined. */
-    async sid(url: string): Promise<string | undefined> {
+    /** The raw value of the session cookie (`name`, default `sid`) the jar holds for `url`, or undefined. */
+    async sid(url: string, name = 'sid'): Promise<string | undefined> {
       const cookies = await jar.getCookies(url);
-      return cookies.find((c) => c.key === 'sid')?.value;
+      return cookies.find((c) => c.key === name)?.value;
     },
   };
 }

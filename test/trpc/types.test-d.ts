@@ -6,16 +6,18 @@ import { fetchRequestHandler, type FetchCreateContextFnOptions } from '@trpc/ser
 import { createHTTPServer, type CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { createSessions, memoryStore, type Session } from '../../src/index.js';
+import { createSessions, memoryStore, type OwnSession, type Session, type SessionInfo } from '../../src/index.js';
 import {
   createSessionContext,
   createSessionPlugin,
   createSessionProcedures,
   createSessionRouter,
-  type SessionListItem,
-  type SessionView,
+  type Jsonified,
 } from '../../src/adapters/trpc/index.js';
 import type { AppRouter } from './app.js';
+
+type SessionView = Jsonified<SessionInfo>;
+type SessionListItem = Jsonified<OwnSession>;
 
 type Cart = { cart: string[] };
 const sessions = createSessions<Cart>({ store: memoryStore(), secrets: ['x'.repeat(32)] });

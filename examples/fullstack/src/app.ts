@@ -3,8 +3,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { cookieSessions, createSessions, type SessionManager, type Sessions, type SessionsConfig, type Store } from 'tessera';
-import type { AppSession } from './app-session.js';
+import { cookieSessions, createSessions, type Sessions, type SessionsConfig, type Store } from 'tessera';
+import type { AppSession, AppSessions } from './app-session.js';
 import { openAppDatabase } from './database.js';
 import { buildYoga } from './graphql.js';
 import { openSessionBackend, type SessionStoreKind } from './session-backend.js';
@@ -53,7 +53,7 @@ export type CookieAppOptions = Omit<AppOptions, 'store' | 'sessionStore'> & { re
  * A running app. `Manager` is `Sessions` (list, revoke, purge) on a server-side store, and
  * only the per-request `SessionManager` in `cookie` mode.
  */
-export interface App<Manager extends SessionManager<AppSession> = Sessions<AppSession>> {
+export interface App<Manager extends AppSessions = Sessions<AppSession>> {
   /** `http(s)://host:port`, no trailing slash. */
   readonly url: string;
   readonly server: Server;
@@ -82,9 +82,9 @@ const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
  * ```
  */
 export function createApp(options: AppOptions): Promise<App>;
-export function createApp(options: CookieAppOptions): Promise<App<SessionManager<AppSession>>>;
-export function createApp(options: AppOptions | CookieAppOptions): Promise<App<SessionManager<AppSession>>>;
-export async function createApp(options: AppOptions | CookieAppOptions): Promise<App<SessionManager<AppSession>>> {
+export function createApp(options: CookieAppOptions): Promise<App<AppSessions>>;
+export function createApp(options: AppOptions | CookieAppOptions): Promise<App<AppSessions>>;
+export async function createApp(options: AppOptions | CookieAppOptions): Promise<App<AppSessions>> {
   const database = await openAppDatabase(options.databaseUrl, options.dataDir ?? '.data');
   const users = new UserDirectory(database.db, `${options.secrets[0] ?? ''}:user-fingerprint`);
   await users.setUp();
@@ -101,7 +101,7 @@ export async function createApp(options: AppOptions | CookieAppOptions): Promise
     throw error;
   }
   const common = { secrets: options.secrets, trustProxy: options.trustProxy ?? 0, ...(options.clock ? { clock: options.clock } : {}) };
-  let sessions: SessionManager<AppSession>;
+  let sessions: AppSessions;
   if (backend.store) {
     sessions = createSessions<AppSession>({ ...options.sessions, ...common, store: backend.store });
   } else {

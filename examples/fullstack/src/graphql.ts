@@ -1,11 +1,10 @@
 import { createGraphQLError, createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { SessionManager } from 'tessera';
+import type { ScopeOf } from 'tessera';
 import { createSessionResolvers, sessionCors, sessionTypeDefs, useSessions, type SessionContext } from 'tessera/yoga';
-import type { AppSession } from './app-session.js';
-import { reauthenticate } from './trpc-router.js';
+import { reauthenticate, type AppSession, type AppSessions } from './app-session.js';
 import type { UserDirectory } from './users.js';
 
-type Context = SessionContext<AppSession>;
+type Context = SessionContext<AppSession, ScopeOf<AppSessions>>;
 
 /** The app's own part of the GraphQL schema; `schema/session.graphql` supplies the rest. */
 export const appTypeDefs = /* GraphQL */ `
@@ -27,7 +26,7 @@ function badInput(message: string): Error {
 }
 
 /** The GraphQL endpoint at `/graphql`, on the same session manager as the tRPC endpoint. */
-export function buildYoga(sessions: SessionManager<AppSession>, users: UserDirectory, options: { readonly graphiql: boolean }): YogaServerInstance<object, Context> {
+export function buildYoga(sessions: AppSessions, users: UserDirectory, options: { readonly graphiql: boolean }): YogaServerInstance<object, Context> {
   const sessionResolvers = createSessionResolvers<AppSession>({
     async authenticate({ username, password }) {
       const user = await users.authenticate(username, password);
@@ -54,7 +53,8 @@ export function buildYoga(sessions: SessionManager<AppSession>, users: UserDirec
         if (!(await users.changePassword(userId, args.currentPassword, args.newPassword))) {
           throw createGraphQLError('the current password is wrong', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
-        await reauthenticate(sessions, session, userId, users);
+        const fingerprint = await users.fingerprint(userId);
+        await reauthenticate(ctx.sessionScope, fingerprint === null ? { id: userId } : { id: userId, fingerprint });
         return true;
       },
     },

@@ -1,8 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { SessionManager, Sessions } from 'tessera';
 import { createSessionContext, createSessionProcedures, createSessionRouter, type SessionContextOptions } from 'tessera/trpc';
 import { z } from 'zod';
-import { PREFERENCE_KEYS, type AppSession } from './app-session.js';
+import { PREFERENCE_KEYS, reauthenticate, type AppSessions } from './app-session.js';
 import type { UserDirectory } from './users.js';
 
 /**
@@ -10,7 +9,7 @@ import type { UserDirectory } from './users.js';
  * the app's own cart and account procedures. No data transformer, so any HTTP client can
  * call it: instants travel as ISO strings.
  */
-export function buildTrpc(sessions: SessionManager<AppSession>, users: UserDirectory) {
+export function buildTrpc(sessions: AppSessions, users: UserDirectory) {
   const sessionContext = createSessionContext(sessions);
   const createContext = (options: SessionContextOptions) => ({ ...sessionContext(options), users });
   const t = initTRPC.context<typeof createContext>().create();
@@ -48,38 +47,13 @@ export function buildTrpc(sessions: SessionManager<AppSession>, users: UserDirec
         .mutation(async ({ ctx, input }) => {
           const changed = await ctx.users.changePassword(ctx.userId, input.currentPassword, input.newPassword);
           if (!changed) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the current password is wrong' });
-          await reauthenticate(sessions, ctx.session, ctx.userId, ctx.users);
+          const fingerprint = await ctx.users.fingerprint(ctx.userId);
+          await reauthenticate(ctx.sessionScope, fingerprint === null ? { id: ctx.userId } : { id: ctx.userId, fingerprint });
           return true as const;
         }),
     }),
   });
   return { router, createContext };
-}
-
-/**
- * After a password change: sign in again on this session (new secret, fresh
- * `authenticatedAt`, new credential fingerprint) and end every other session of the user.
- * Sealed-cookie sessions (`cookieSessions()`) cannot be deleted: there the new fingerprint
- * is what ends the others, when `verifyUser` refuses their old one on their next request.
- *
- * @example
- * ```ts
- * if (await users.changePassword(userId, current, next)) await reauthenticate(sessions, ctx.session, userId, users);
- * ```
- */
-export async function reauthenticate(
-  sessions: SessionManager<AppSession>,
-  session: { login(userId: string, options?: { fingerprint?: string }): void; readonly id: string | null },
-  userId: string,
-  users: UserDirectory,
-): Promise<void> {
-  const fingerprint = await users.fingerprint(userId);
-  session.login(userId, fingerprint === null ? {} : { fingerprint });
-  if (canRevoke(sessions)) await sessions.revokeUser(userId, { except: session.id });
-}
-
-function canRevoke(sessions: SessionManager<AppSession>): sessions is Sessions<AppSession> {
-  return typeof (sessions as Partial<Sessions<AppSession>>).revokeUser === 'function';
 }
 
 export type AppRouter = ReturnType<typeof buildTrpc>['router'];

@@ -1,12 +1,10 @@
 export { createSessionContext } from './context.js';
 export type { FetchSessionContextOptions, NodeSessionContextOptions, SessionContext, SessionContextOptions } from './context.js';
-export { isStateChanging } from './csrf-guard.js';
 export { toTRPCError, trpcCodeOf } from './errors.js';
-export { LazySession } from './lazy-session.js';
 export type { NodeServerResponse } from './node-head.js';
 export { createSessionPlugin, createSessionProcedures } from './procedures.js';
-export type { SessionDataOf } from './procedures.js';
+export type { ScopedContext, SessionDataOf, SessionScopeOf } from './procedures.js';
 export { credentialsSchema, sessionIdSchema } from './schemas.js';
 export type { Credentials } from './schemas.js';
 export { createSessionRouter } from './session-router.js';
-export type { AuthenticatedUser, SessionListItem, SessionProcedureContext, SessionRouterOptions, SessionView } from './session-router.js';
+export type { Jsonified, SessionProcedureContext, SessionRouterOptions } from './session-router.js';

@@ -41,26 +41,11 @@ function headView(res: NodeServerResponse, passed: unknown): NodeResponseLike {
 export function beforeHead(res: NodeServerResponse, listener: (target: NodeResponseLike) => void): void {
   const original = res.writeHead;
   let fired = false;
-  const patched = function (this: NodeServerResponse, statusCode: number, ...rest: never[]): unknown {
+  res.writeHead = function (this: NodeServerResponse, statusCode: number, ...rest: never[]): unknown {
     if (!fired) {
       fired = true;
-      const passed = typeof rest[0] === 'string' ? rest[1] : rest[0];
-      listener(headView(res, passed));
+      listener(headView(res, typeof rest[0] === 'string' ? rest[1] : rest[0]));
     }
     return original.call(this, statusCode, ...rest);
   };
-  res.writeHead = patched;
-}
-
-/** Adds `Cookie` to `Vary` unless it is already listed. */
-export function varyOnCookie(target: NodeResponseLike | Headers): void {
-  if (target instanceof Headers) {
-    // fetch adapter: appended onto tRPC's own `vary: trpc-accept, accept` when the head is built
-    target.append('vary', 'Cookie');
-    return;
-  }
-  const current = target.getHeader('vary');
-  const text = current === undefined ? '' : Array.isArray(current) ? current.join(', ') : String(current);
-  if (text.split(',').some((part) => ['cookie', '*'].includes(part.trim().toLowerCase()))) return;
-  target.setHeader('vary', text === '' ? 'Cookie' : `${text}, Cookie`);
 }

@@ -1,42 +1,94 @@
 import { initTRPC, TRPCError, type TRPCRootObject, type TRPCRuntimeConfigOptions } from '@trpc/server';
-import type { Session, SessionData } from '../../index.js';
+import { Session, SessionError, SessionScope, type AnySessionScope, type OperationKind, type ScopeData, type SessionData } from '../../index.js';
 import type { SessionContext } from './context.js';
-import { isLazySession, withSession, type LazySession } from './lazy-session.js';
-import { markLastMiddleware } from './session-middleware.js';
+import { toTRPCError } from './errors.js';
+
+/** The session scope type an app context carries on `session` (`ServerSessionScope` for `createSessions()`). */
+export type SessionScopeOf<TContext> = TContext extends { readonly session: infer Scope } ? Scope : never;
 
 /** The session data type an app context carries on `session`. */
-export type SessionDataOf<TContext> = TContext extends { readonly session: LazySession<infer Data> } ? Data : never;
+export type SessionDataOf<TContext> = ScopeData<SessionScopeOf<TContext>>;
+
+/** Any context that carries a session scope on `session`, whatever its data type. */
+export interface ScopedContext {
+  readonly session: AnySessionScope;
+}
+
+/** The part of a tRPC middleware result this adapter reads. */
+interface ProcedureOutcome {
+  readonly ok: boolean;
+  readonly error?: { readonly cause?: unknown };
+}
+
+/**
+ * Runs one procedure as one operation of the request's scope: a mutation as a write, a query
+ * or subscription as a read (the core decides what each may do), committing or discarding
+ * when it ends, and translating session errors through the error table.
+ */
+async function asOperation<R extends ProcedureOutcome>(scope: SessionScope<SessionData>, kind: OperationKind, run: (session: Session<SessionData>) => Promise<R>): Promise<R> {
+  let session: Session<SessionData>;
+  try {
+    await scope.begin(kind);
+  } catch (error) {
+    throw toTRPCError(error);
+  }
+  try {
+    session = await scope.session();
+  } catch (error) {
+    await scope.end(kind, true);
+    throw toTRPCError(error);
+  }
+  const result = await run(session);
+  try {
+    await scope.end(kind, !result.ok);
+  } catch (error) {
+    throw toTRPCError(error);
+  }
+  // A SessionError thrown by the procedure reaches here wrapped as INTERNAL_SERVER_ERROR: give it its code.
+  if (!result.ok && result.error?.cause instanceof SessionError) throw toTRPCError(result.error.cause);
+  return result;
+}
 
 /**
  * The session procedure builders made from the app's own tRPC root, so the compiler checks
  * the app's context: it must carry `session` from `createSessionContext`.
  *
- * - `sessionProcedure`: `ctx.session` is the request's loaded {@link Session}; the session is
- *   committed when the procedure succeeds (with `Set-Cookie`, `Vary: Cookie`,
- *   `Cache-Control: no-store` as the core decides) and its changes discarded when it fails.
+ * - `sessionProcedure`: `ctx.session` is the request's loaded {@link Session} and
+ *   `ctx.sessionScope` its scope (sign-in, sign-out and the other use cases); a mutation
+ *   may change the session and is committed when it succeeds, its changes discarded when it
+ *   fails; a query or subscription reads it.
  * - `authedProcedure`: the same, refusing with `UNAUTHORIZED` when no user is signed in, and
  *   adding `ctx.userId`.
  *
  * @example
  * ```ts
- * const t = initTRPC.context<Context>().create();
- * const { sessionProcedure, authedProcedure } = createSessionProcedures(t);
- * const addToCart = sessionProcedure.input(z.string()).mutation(({ ctx, input }) =>
- *   ctx.session.update('cart', (cart = []) => [...cart, input]));
+ * import { initTRPC } from '@trpc/server';
+ * import { createSessions, memoryStore } from 'tessera';
+ * import { createSessionContext, createSessionProcedures, type SessionContextOptions } from 'tessera/trpc';
+ *
+ * const sessions = createSessions<{ cart: string[] }>({ store: memoryStore(), secrets: [process.env['SESSION_SECRET'] ?? ''] });
+ * const sessionContext = createSessionContext(sessions);
+ * const t = initTRPC.context<(options: SessionContextOptions) => ReturnType<typeof sessionContext>>().create();
+ * const { sessionProcedure } = createSessionProcedures(t);
+ * const addToCart = sessionProcedure.mutation(({ ctx }) => ctx.session.update('cart', (cart = []) => [...cart, 'apple']));
  * ```
  */
-export function createSessionProcedures<TContext extends SessionContext<SessionData>, TMeta extends object, TOptions extends TRPCRuntimeConfigOptions<TContext, TMeta>>(
+export function createSessionProcedures<TContext extends ScopedContext, TMeta extends object, TOptions extends TRPCRuntimeConfigOptions<TContext, TMeta>>(
   t: TRPCRootObject<TContext, TMeta, TOptions>,
 ) {
-  const sessionProcedure = markLastMiddleware(
-    // Not `async`: it returns withSession's promise as is, without one more promise per call.
-    t.procedure.use(({ ctx, next }) => {
-      // Nested session procedures (a concat of two): the outer one already loaded and commits.
-      if (!isLazySession(ctx.session)) return next({ ctx: { session: ctx.session as unknown as Session<SessionDataOf<TContext>> } });
-      const handle = ctx.session as LazySession<SessionDataOf<TContext>>;
-      return withSession(handle, (session) => next({ ctx: { session } }));
-    }),
-  );
+  type Data = SessionDataOf<TContext>;
+  type Scope = SessionScopeOf<TContext>;
+  const sessionProcedure = t.procedure.use(({ ctx, type, next }) => {
+    const scope = ctx.session as unknown;
+    // Nested session procedures (a concat of two): the outer one already runs the operation.
+    if (!(scope instanceof SessionScope)) {
+      const outer = ctx as unknown as { readonly session: Session<Data>; readonly sessionScope: Scope };
+      return next({ ctx: { session: outer.session, sessionScope: outer.sessionScope } });
+    }
+    return asOperation(scope, type === 'mutation' ? 'write' : 'read', (session) =>
+      next({ ctx: { session: session as unknown as Session<Data>, sessionScope: scope as unknown as Scope } }),
+    );
+  });
   const authedProcedure = sessionProcedure.use(({ ctx, next }) => {
     const userId = ctx.session.userId;
     if (userId === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'no user is signed in' });
@@ -48,14 +100,15 @@ export function createSessionProcedures<TContext extends SessionContext<SessionD
 /**
  * The same procedures as {@link createSessionProcedures}, as a tRPC "plugin" to `.concat()`
  * onto the app's own procedures; `concat` checks that the app's context carries the session.
- * (A router built on another `initTRPC` nests without that check: build routers from the
- * app's `t`, as `createSessionRouter` does.)
  *
  * @example
  * ```ts
+ * import { initTRPC } from '@trpc/server';
+ * import { createSessionPlugin, type SessionContext } from 'tessera/trpc';
+ *
+ * const t = initTRPC.context<SessionContext<{ cart: string[] }>>().create();
  * const plugin = createSessionPlugin<{ cart: string[] }>();
- * const authed = t.procedure.concat(plugin.authedProcedure);
- * const me = authed.query(({ ctx }) => ctx.userId);
+ * const me = t.procedure.concat(plugin.authedProcedure).query(({ ctx }) => ctx.userId);
  * ```
  */
 export function createSessionPlugin<Data extends SessionData = SessionData>() {

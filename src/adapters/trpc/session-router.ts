@@ -1,39 +1,14 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { TRPCError, type TRPCRootObject, type TRPCRuntimeConfigOptions } from '@trpc/server';
-import type { Session, SessionData, SessionManager, Sessions } from '../../index.js';
-import type { SessionContext } from './context.js';
-import { commitNow, ownerOf } from './lazy-session.js';
-import { createSessionProcedures, type SessionDataOf } from './procedures.js';
+import { ServerSessionScope, type AuthenticatedUser, type OwnSession, type Session, type SessionData, type SessionInfo, type SessionScope } from '../../index.js';
+import { createSessionProcedures, type ScopedContext, type SessionDataOf, type SessionScopeOf } from './procedures.js';
 import { credentialsSchema, sessionIdSchema, type Credentials } from './schemas.js';
 
-/** What a client sees of its session (`me`, `login`, `rotate`): never a token. Instants are ISO strings (no transformer assumed). */
-export interface SessionView {
-  /** The public session handle, `null` until the session is first stored. */
-  readonly id: string | null;
-  readonly userId: string | null;
-  readonly authenticatedAt: string | null;
-  readonly expiresAt: string | null;
-}
-
-/** One of the signed-in user's sessions, as `list` returns it. */
-export interface SessionListItem {
-  readonly id: string;
-  /** The session of this request. */
-  readonly current: boolean;
-  readonly createdAt: string;
-  readonly lastSeenAt: string;
-  readonly userAgent: string | null;
-}
-
-/** What `authenticate` returns for good credentials. */
-export interface AuthenticatedUser {
-  readonly id: string;
-  /** A fingerprint of the user's credentials, for the `verifyUser` option (Django's session auth hash). */
-  readonly fingerprint?: string;
-}
+/** A value as a tRPC client receives it without a transformer: `Date`s become ISO strings. */
+export type Jsonified<T> = { readonly [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
 /** The context session procedures see: the app's, with the session loaded. */
-export type SessionProcedureContext<TContext> = Omit<TContext, 'session'> & { readonly session: Session<SessionDataOf<TContext>> };
+export type SessionProcedureContext<TContext> = Omit<TContext, 'session'> & { readonly session: Session<SessionDataOf<TContext>>; readonly sessionScope: SessionScopeOf<TContext> };
 
 /** Options of {@link createSessionRouter}. */
 export interface SessionRouterOptions<TContext, TSchema extends StandardSchemaV1> {
@@ -49,31 +24,24 @@ export interface SessionRouterOptions<TContext, TSchema extends StandardSchemaV1
   readonly credentials?: TSchema;
 }
 
-const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
-
-/**
- * The manager's server-side half, for listing and revoking. `cookieSessions()` keeps sessions
- * in the cookie only and has nothing to list or revoke: saying so loudly (on the server; the
- * client sees a plain 500) beats an empty list.
- */
-function withStore<Data extends SessionData>(manager: SessionManager<Data>): Sessions<Data> {
-  const candidate = manager as Partial<Sessions<Data>>;
-  if (typeof candidate.listSessions === 'function' && typeof candidate.revokeSession === 'function' && typeof candidate.revokeUser === 'function') {
-    return manager as Sessions<Data>;
-  }
-  const cause = new TypeError('list, revoke and revokeOthers need a manager from createSessions() (cookieSessions() cannot list or revoke)');
-  throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal session error', cause });
+function jsonified<T extends object>(value: T): Jsonified<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) out[key] = field instanceof Date ? field.toISOString() : field;
+  return out as Jsonified<T>;
 }
 
-function viewOf<Data extends SessionData>(session: Session<Data>): SessionView {
-  const info = session.info();
-  return { id: info.id, userId: info.userId, authenticatedAt: iso(info.authenticatedAt), expiresAt: iso(info.expiresAt) };
+/** Listing and revoking need server-side records: a `cookieSessions()` context has none (its router type lacks these procedures). */
+function serverScope(scope: SessionScope<SessionData>): ServerSessionScope<SessionData> {
+  if (scope instanceof ServerSessionScope) return scope;
+  throw new TRPCError({ code: 'NOT_IMPLEMENTED', message: 'listing and revoking sessions need createSessions(); cookieSessions() keeps no server-side records' });
 }
 
 /**
- * The session procedures of DESIGN.md §6, built from the app's own tRPC root so the compiler
- * checks that its context carries `session` (nesting a router from another `initTRPC` would
- * not be checked): `login`, `logout`, `rotate`, `me`, `list`, `revoke`, `revokeOthers`.
+ * The session procedures, built from the app's own tRPC root so the compiler checks that its
+ * context carries `session` (nesting a router from another `initTRPC` would not be checked):
+ * `me`, `login`, `logout` (resolves `true`), `rotate`, and with `createSessions()` also `list`,
+ * `revoke` (resolves whether one of the user's sessions was ended) and `revokeOthers`. Each is
+ * a use case of the core's session scope; this router only maps inputs, outputs and errors.
  * Mount it under any key of the app router.
  *
  * `login`, `logout` and `rotate` set a cookie: call them through `httpBatchLink` or
@@ -81,16 +49,20 @@ function viewOf<Data extends SessionData>(session: Session<Data>): SessionView {
  *
  * @example
  * ```ts
- * const t = initTRPC.context<Context>().create();
+ * import { initTRPC } from '@trpc/server';
+ * import { createSessions, memoryStore } from 'tessera';
+ * import { createSessionContext, createSessionRouter, type SessionContextOptions } from 'tessera/trpc';
+ *
+ * const sessions = createSessions({ store: memoryStore(), secrets: [process.env['SESSION_SECRET'] ?? ''] });
+ * const sessionContext = createSessionContext(sessions);
+ * const t = initTRPC.context<(options: SessionContextOptions) => ReturnType<typeof sessionContext>>().create();
  * export const appRouter = t.router({
- *   session: createSessionRouter(t, {
- *     authenticate: async ({ username, password }) => (await checkPassword(username, password)) ? { id: username } : null,
- *   }),
+ *   session: createSessionRouter(t, { authenticate: ({ username, password }) => (password === 'demo' ? { id: username } : null) }),
  * });
  * ```
  */
 export function createSessionRouter<
-  TContext extends SessionContext<SessionData>,
+  TContext extends ScopedContext,
   TMeta extends object,
   TOptions extends TRPCRuntimeConfigOptions<TContext, TMeta>,
   TSchema extends StandardSchemaV1 = StandardSchemaV1<Credentials>,
@@ -99,51 +71,22 @@ export function createSessionRouter<
   // Without a schema of the app's, TSchema is its default, the type of credentialsSchema.
   const credentials = options.credentials ?? (credentialsSchema as StandardSchemaV1 as TSchema);
 
-  return t.router({
-    me: sessionProcedure.query(({ ctx }): SessionView => viewOf(ctx.session)),
-
-    login: sessionProcedure.input(credentials).mutation(async ({ ctx, input }): Promise<SessionView> => {
+  const common = {
+    me: sessionProcedure.query(({ ctx }): Jsonified<SessionInfo> => jsonified(ctx.session.info())),
+    login: sessionProcedure.input(credentials).mutation(async ({ ctx, input }): Promise<Jsonified<SessionInfo>> => {
       const user = await options.authenticate(input as StandardSchemaV1.InferOutput<TSchema>, ctx as unknown as SessionProcedureContext<TContext>);
-      if (user === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'invalid credentials' });
-      ctx.session.login(user.id, user.fingerprint === undefined ? {} : { fingerprint: user.fingerprint });
-      // Commit before answering, so the answer carries the id and deadlines of the stored session.
-      await commitNow(ownerOf(ctx.session), ctx.session);
-      return viewOf(ctx.session);
+      return jsonified(await ctx.sessionScope.signIn(user));
     }),
-
-    logout: sessionProcedure.mutation(async ({ ctx }): Promise<SessionView> => {
-      ctx.session.logout();
-      await commitNow(ownerOf(ctx.session), ctx.session);
-      return viewOf(ctx.session);
-    }),
-
-    rotate: sessionProcedure.mutation(async ({ ctx }): Promise<SessionView> => {
-      ctx.session.rotate();
-      await commitNow(ownerOf(ctx.session), ctx.session);
-      return viewOf(ctx.session);
-    }),
-
-    list: authedProcedure.query(async ({ ctx }): Promise<SessionListItem[]> => {
-      const mine = await withStore(ownerOf(ctx.session).sessions).listSessions(ctx.userId);
-      return mine.map((summary) => ({
-        id: summary.id,
-        current: summary.id === ctx.session.id,
-        createdAt: summary.createdAt.toISOString(),
-        lastSeenAt: summary.lastSeenAt.toISOString(),
-        userAgent: summary.userAgent,
-      }));
-    }),
-
-    revoke: authedProcedure.input(sessionIdSchema).mutation(async ({ ctx, input }): Promise<{ readonly revoked: true }> => {
-      const manager = withStore(ownerOf(ctx.session).sessions);
-      const mine = await manager.listSessions(ctx.userId);
-      // Someone else's id (or none) looks the same as a missing one: ids are not an oracle.
-      if (!mine.some((summary) => summary.id === input.id)) throw new TRPCError({ code: 'NOT_FOUND', message: 'no such session' });
-      if (input.id === ctx.session.id) ctx.session.logout();
-      else await manager.revokeSession(input.id);
-      return { revoked: true };
-    }),
-
-    revokeOthers: authedProcedure.mutation(({ ctx }): Promise<number> => withStore(ownerOf(ctx.session).sessions).revokeUser(ctx.userId, { except: ctx.session.id })),
-  });
+    logout: sessionProcedure.mutation(({ ctx }): Promise<true> => ctx.sessionScope.signOut()),
+    rotate: sessionProcedure.mutation(async ({ ctx }): Promise<Jsonified<SessionInfo>> => jsonified(await ctx.sessionScope.rotate())),
+  };
+  const server = {
+    list: authedProcedure.query(async ({ ctx }): Promise<Jsonified<OwnSession>[]> => (await serverScope(ctx.sessionScope as unknown as SessionScope<SessionData>).listOwn()).map(jsonified)),
+    revoke: authedProcedure.input(sessionIdSchema).mutation(({ ctx, input }): Promise<boolean> => serverScope(ctx.sessionScope as unknown as SessionScope<SessionData>).revokeOwn(input.id)),
+    revokeOthers: authedProcedure.mutation(({ ctx }): Promise<number> => serverScope(ctx.sessionScope as unknown as SessionScope<SessionData>).revokeOthers()),
+  };
+  const router = t.router({ ...common, ...server });
+  // A context that can only hold cookieSessions() scopes gets a router type without listing and
+  // revoking, which that mode cannot do; one that may hold a server-side scope keeps them.
+  return router as [Extract<SessionScopeOf<TContext>, Pick<ServerSessionScope, 'listOwn'>>] extends [never] ? ReturnType<typeof t.router<typeof common>> : typeof router;
 }

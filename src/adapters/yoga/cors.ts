@@ -1,5 +1,5 @@
 import type { CORSOptions } from 'graphql-yoga';
-import type { SessionData, SessionManager } from '../../index.js';
+import type { SessionManager } from '../../index.js';
 
 /** Options of {@link sessionCors}. */
 export interface SessionCorsOptions {
@@ -23,7 +23,7 @@ export interface SessionCorsOptions {
  * const yoga = createYoga({ schema, cors: sessionCors(sessions), plugins: [useSessions(sessions)] });
  * ```
  */
-export function sessionCors<Data extends SessionData>(sessions: SessionManager<Data>, options: SessionCorsOptions = {}): (request: Request) => CORSOptions {
+export function sessionCors(sessions: Pick<SessionManager, 'isAllowedOrigin'>, options: SessionCorsOptions = {}): (request: Request) => CORSOptions {
   const maxAge = options.maxAgeSeconds;
   const exposedHeaders = options.exposedHeaders ? [...options.exposedHeaders] : undefined;
   return (request) => {
@@ -44,7 +44,7 @@ export function sessionCors<Data extends SessionData>(sessions: SessionManager<D
  * names an origin the session manager does not allow. A wildcard grant stays, without
  * credentials: browsers never send cookies on it (Fetch standard, CORS check).
  */
-export function withholdCredentialedCors<Data extends SessionData>(sessions: SessionManager<Data>, request: Request, headers: Headers): void {
+export function withholdCredentialedCors(sessions: Pick<SessionManager, 'isAllowedOrigin'>, request: Request, headers: Headers): void {
   // Origin first: most requests (same-origin GETs, servers) send none, and then the response needs no look.
   const origin = request.headers.get('origin');
   if (origin === null) return;

@@ -1,5 +1,5 @@
 import type { GraphQLScalarType } from 'graphql';
-import { SessionError, type Session, type SessionData, type SessionInfo, type SessionManager, type Sessions } from '../../index.js';
+import { ServerSessionScope, SessionError, type AuthenticatedUser, type OwnSession, type SessionData, type SessionInfo, type SessionScope } from '../../index.js';
 import type { SessionResolverContext } from './context.js';
 import { DateTimeScalar } from './date-time.js';
 
@@ -7,12 +7,6 @@ import { DateTimeScalar } from './date-time.js';
 export interface LoginInput {
   readonly username: string;
   readonly password: string;
-}
-
-/** Who `authenticate` found: the user id to sign in, and optionally a credential fingerprint for `verifyUser`. */
-export interface AuthenticatedUser {
-  readonly id: string;
-  readonly fingerprint?: string;
 }
 
 /** Options of {@link createSessionResolvers}. */
@@ -23,15 +17,6 @@ export interface SessionResolversOptions<Data extends SessionData = SessionData>
    * to refuse with `TOO_MANY_REQUESTS`.
    */
   authenticate(input: LoginInput, context: SessionResolverContext<Data>): AuthenticatedUser | null | Promise<AuthenticatedUser | null>;
-}
-
-/** A row of `Query.mySessions`: a handle and metadata, never a token or hash. */
-export interface SessionSummaryView {
-  readonly id: string;
-  readonly current: boolean;
-  readonly createdAt: Date;
-  readonly lastSeenAt: Date;
-  readonly userAgent: string | null;
 }
 
 type Resolver<Args, Result, Data extends SessionData> = (parent: unknown, args: Args, context: SessionResolverContext<Data>) => Promise<Result>;
@@ -46,7 +31,7 @@ export type SessionResolvers<Data extends SessionData = SessionData> = {
   readonly DateTime: GraphQLScalarType<Date, string>;
   readonly Query: {
     readonly session: Resolver<NoArgs, SessionInfo, Data>;
-    readonly mySessions: Resolver<NoArgs, SessionSummaryView[], Data>;
+    readonly mySessions: Resolver<NoArgs, OwnSession[], Data>;
   };
   readonly Mutation: {
     readonly login: Resolver<{ readonly input: LoginInput }, SessionInfo, Data>;
@@ -57,40 +42,27 @@ export type SessionResolvers<Data extends SessionData = SessionData> = {
   };
 };
 
-/**
- * The server-side manager, for listing and revoking. `cookieSessions()` keeps sessions in
- * the cookie only, so it has nothing to list or revoke: a schema that offers those fields
- * needs `createSessions()`, and saying so loudly beats an empty list.
- */
-function withStore<Data extends SessionData>(manager: SessionManager<Data>): Sessions<Data> {
-  const candidate = manager as Partial<Sessions<Data>>;
-  if (typeof candidate.listSessions === 'function' && typeof candidate.revokeSession === 'function' && typeof candidate.revokeUser === 'function') {
-    return manager as Sessions<Data>;
-  }
-  throw new TypeError('mySessions, revokeSession and revokeOtherSessions need a manager from createSessions() (cookieSessions() cannot list or revoke)');
-}
-
-function requireUser(session: Pick<Session, 'userId'>): string {
-  const userId = session.userId;
-  if (userId === null) throw new SessionError('UNAUTHENTICATED', 'sign in first');
-  return userId;
+/** Listing and revoking need server-side records, which `cookieSessions()` does not keep. */
+function serverScope<Data extends SessionData>(scope: SessionScope<Data>): ServerSessionScope<Data> {
+  if (scope instanceof ServerSessionScope) return scope as ServerSessionScope<Data>;
+  throw new SessionError('INVALID_CONFIG', 'mySessions, revokeSession and revokeOtherSessions need a manager from createSessions(): cookieSessions() keeps no server-side records');
 }
 
 /**
  * Resolvers for `schema/session.graphql` ({@link sessionTypeDefs}). They need
- * {@link useSessions} on the server; each one is a call into the core. `login` and
- * `rotateSession` commit before they answer, so the `SessionInfo` they return is the one
- * stored (its `id` and `expiresAt` exist only after the write).
+ * {@link useSessions} on the server; each one is a use case of the core's session scope,
+ * mapped to the schema. `login` and `rotateSession` commit before they answer, so the
+ * `SessionInfo` they return is the one stored; `logout` commits at once too.
  *
  * @example
  * ```ts
+ * import { createSchema } from 'graphql-yoga';
+ * import { createSessionResolvers, sessionTypeDefs } from 'tessera/yoga';
+ *
  * const resolvers = createSessionResolvers({
- *   async authenticate({ username, password }) {
- *     const user = await db.findUser(username);
- *     return user && (await verifyPassword(user.passwordHash, password)) ? { id: user.id } : null;
- *   },
+ *   authenticate: ({ username, password }) => (password === 'demo' ? { id: username } : null),
  * });
- * const schema = createSchema({ typeDefs: [sessionTypeDefs, appTypeDefs], resolvers: [resolvers, appResolvers] });
+ * const schema = createSchema({ typeDefs: sessionTypeDefs, resolvers });
  * ```
  */
 export function createSessionResolvers<Data extends SessionData = SessionData>(options: SessionResolversOptions<Data>): SessionResolvers<Data> {
@@ -98,60 +70,15 @@ export function createSessionResolvers<Data extends SessionData = SessionData>(o
   return {
     DateTime: DateTimeScalar,
     Query: {
-      async session(_parent, _args, context) {
-        return (await context.session()).info();
-      },
-      async mySessions(_parent, _args, context) {
-        const session = await context.session();
-        const userId = requireUser(session);
-        const listed = await withStore(context.sessions).listSessions(userId);
-        return listed.map((summary) => ({
-          id: summary.id,
-          current: summary.id === session.id,
-          createdAt: summary.createdAt,
-          lastSeenAt: summary.lastSeenAt,
-          userAgent: summary.userAgent,
-        }));
-      },
+      session: (_parent, _args, context) => context.sessionScope.info(),
+      mySessions: (_parent, _args, context) => serverScope(context.sessionScope).listOwn(),
     },
     Mutation: {
-      async login(_parent, args, context) {
-        const user = await authenticate(args.input, context);
-        if (user === null) throw new SessionError('UNAUTHENTICATED', 'invalid username or password');
-        const session = await context.session();
-        session.login(user.id, user.fingerprint === undefined ? {} : { fingerprint: user.fingerprint });
-        await context.sessions.commit(session);
-        return session.info();
-      },
-      async logout(_parent, _args, context) {
-        (await context.session()).logout();
-        return true;
-      },
-      async rotateSession(_parent, _args, context) {
-        const session = await context.session();
-        session.rotate();
-        await context.sessions.commit(session);
-        return session.info();
-      },
-      async revokeSession(_parent, args, context) {
-        const session = await context.session();
-        const userId = requireUser(session);
-        // Ending the current session is a logout: the record goes and the cookie is cleared too.
-        if (args.id === session.id) {
-          session.logout();
-          return true;
-        }
-        // Only the user's own sessions: someone else's id (or a made-up one) does nothing.
-        const manager = withStore(context.sessions);
-        const own = await manager.listSessions(userId);
-        if (!own.some((summary) => summary.id === args.id)) return false;
-        return manager.revokeSession(args.id);
-      },
-      async revokeOtherSessions(_parent, _args, context) {
-        const session = await context.session();
-        const userId = requireUser(session);
-        return withStore(context.sessions).revokeUser(userId, { except: session.id });
-      },
+      login: async (_parent, args, context) => context.sessionScope.signIn(await authenticate(args.input, context)),
+      logout: (_parent, _args, context) => context.sessionScope.signOut(),
+      rotateSession: (_parent, _args, context) => context.sessionScope.rotate(),
+      revokeSession: (_parent, args, context) => serverScope(context.sessionScope).revokeOwn(args.id),
+      revokeOtherSessions: (_parent, _args, context) => serverScope(context.sessionScope).revokeOthers(),
     },
   };
 }
