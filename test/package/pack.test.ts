@@ -156,13 +156,18 @@ describe('the packed package', () => {
     expect(blocks.map((block) => [...block.packages].sort())).toEqual([['better-sqlite3', 'tessera'], ['cookie'], [], ['prebuild-install']]);
   });
 
-  it('has a README whose relative links all point at packed files', () => {
+  it('has a README (and other packed Markdown) whose relative links all point at packed files', () => {
     expect(packed.has('README.md')).toBe(true);
-    const links = relativeLinks(readFileSync(join(project, 'node_modules/tessera/README.md'), 'utf8'));
-    expect(links.length).toBeGreaterThan(0);
-    const missing = links.filter((link) => {
-      const path = posix.normalize(decodeURIComponent(link.replace(/[#?].*$/, ''))).replace(/\/$/, '');
-      return !packed.has(path) && ![...packed].some((file) => file.startsWith(`${path}/`));
+    const markdown = [...packed].filter((file) => file.endsWith('.md'));
+    const missing = markdown.flatMap((file) => {
+      const links = relativeLinks(readFileSync(join(project, 'node_modules/tessera', file), 'utf8'));
+      if (file === 'README.md') expect(links.length).toBeGreaterThan(0);
+      return links
+        .filter((link) => {
+          const path = posix.normalize(posix.join(posix.dirname(file), decodeURIComponent(link.replace(/[#?].*$/, '')))).replace(/\/$/, '');
+          return !packed.has(path) && ![...packed].some((each) => each.startsWith(`${path}/`));
+        })
+        .map((link) => `${file} -> ${link}`);
     });
     expect(missing).toEqual([]);
   });
