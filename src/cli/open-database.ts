@@ -2,6 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { parseTarget, UsageError } from './database-target.js';
+
+export { redact, redactMessage, UsageError } from './database-target.js';
 
 /** A database the CLI opened, and how to close it. */
 export interface OpenedDatabase {
@@ -10,16 +13,6 @@ export interface OpenedDatabase {
   readonly label: string;
   /** The better-sqlite3 connection under `db`, for a SQLite file. */
   readonly sqlite?: BetterSqlite3.Database;
-}
-
-/** A usage problem: printed with the usage text, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-/** The URL without its password, for messages. */
-export function redact(target: string): string {
-  return target.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
 /** Imports an optional peer driver, or explains which package to install. */
@@ -33,27 +26,28 @@ async function importDriver<T>(name: string, load: () => Promise<T>): Promise<T>
 }
 
 /**
- * Opens the database a CLI argument names: `postgres://…`/`postgresql://…` (pg),
- * `mysql://…`/`mariadb://…` (mysql2), anything else a SQLite file (better-sqlite3).
- * Drivers are imported only when used: each is an optional peer. A SQLite file must
- * exist unless `create` (only `migrate` may create one).
+ * Opens the database a CLI argument names ({@link parseTarget}): `postgres://…`/
+ * `postgresql://…` (pg), `mysql://…`/`mariadb://…` (mysql2), `sqlite:`/`file:` URLs and
+ * plain paths a SQLite file (better-sqlite3). Drivers are imported only when used: each
+ * is an optional peer. A SQLite file must exist unless `create` (only `migrate` may
+ * create one, with its directory).
  */
-export async function openDatabase(target: string, options: { readonly create: boolean }): Promise<OpenedDatabase> {
-  const label = redact(target);
-  if (/^postgres(ql)?:\/\//i.test(target)) {
+export async function openDatabase(argument: string, options: { readonly create: boolean }): Promise<OpenedDatabase> {
+  const target = parseTarget(argument);
+  const { label } = target;
+  if (target.kind === 'postgres') {
     const { default: pg } = await importDriver('pg', () => import('pg'));
-    return { db: new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: 1 }) }) }), label };
+    return { db: new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 1 }) }) }), label };
   }
-  if (/^(mysql|mariadb):\/\//i.test(target)) {
+  if (target.kind === 'mysql') {
     const { createPool } = await importDriver('mysql2', () => import('mysql2'));
-    const uri = target.replace(/^mariadb:/i, 'mysql:');
-    return { db: new Kysely({ dialect: new MysqlDialect({ pool: createPool({ uri, connectionLimit: 1 }) }) }), label };
+    return { db: new Kysely({ dialect: new MysqlDialect({ pool: createPool({ uri: target.url, connectionLimit: 1 }) }) }), label };
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new UsageError(`unsupported database URL scheme in ${label} (use postgres://, mysql:// or a SQLite file path)`);
-  if (!options.create && !existsSync(target)) throw new UsageError(`no SQLite database at ${target} (run "tessera migrate ${target}" first)`);
-  if (options.create && target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
+  const { path } = target;
+  if (!options.create && !existsSync(path)) throw new UsageError(`no SQLite database at ${path} (run "tessera migrate ${argument}" first)`);
+  if (options.create && path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const { default: Database } = await importDriver('better-sqlite3', () => import('better-sqlite3'));
-  const database = new Database(target);
+  const database = new Database(path);
   // The same settings sqliteStore uses, so a migrate from the CLI leaves the file in WAL mode.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');

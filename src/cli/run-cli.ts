@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { kyselyStore, migrateSessions } from '../stores/kysely/index.js';
 import type { Store } from '../index.js';
-import { openDatabase, redact, UsageError, type OpenedDatabase } from './open-database.js';
+import { openDatabase, redactMessage, UsageError, type OpenedDatabase } from './open-database.js';
 
 export const USAGE = `Usage:
   tessera migrate <database> [--table <name>] [--migrations-table <name>]
   tessera purge-expired <database> [--batch-size <n>] [--table <name>]
   tessera revoke-user <database> <userId> [--table <name>]
 
-<database> is a SQLite file path, postgres://user@host/db or mysql://user@host/db.
+<database> is a SQLite file path (or sqlite:./x.db, file:./x.db, sqlite:///abs/x.db),
+postgres://user:password@host/db or mysql://user:password@host/db (also mariadb://);
+percent-encode special characters in the password ("/" as %2F, "@" as %40).
+Passwords are never printed.
 
   migrate        create or upgrade the session table (idempotent, safe to run concurrently)
   purge-expired  delete expired sessions in batches (default 1000 per batch)
@@ -83,7 +86,7 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
   try {
     opened = await openDatabase(target, { create: command === 'migrate' });
   } catch (error) {
-    io.err(`tessera: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`tessera: ${redactMessage(error instanceof Error ? error.message : String(error), target)}`);
     return error instanceof UsageError ? 2 : 1;
   }
   const { db, label } = opened;
@@ -110,7 +113,7 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    io.err(`tessera: ${command} failed on ${label}: ${redact(message)}`);
+    io.err(`tessera: ${command} failed on ${label}: ${redactMessage(message, target)}`);
     return error instanceof Error && 'code' in error && error.code === 'INVALID_CONFIG' ? 2 : 1;
   } finally {
     await db.destroy();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,13 +24,19 @@ beforeAll(() => {
   if (!existsSync(bin) || statSync(bin).mtimeMs < sources - 1000) throw new Error('dist/cli/main.js is missing or older than src/: run `npm run build` first');
 });
 
-function tessera(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 20_000 });
+function tesseraIn(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 20_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+const tessera = (...args: string[]) => tesseraIn(repo, ...args);
 
 let counter = 0;
-const freshPath = () => join(root, `db-${++counter}`, 'sessions.db');
+// An existing directory: sqliteStore(path), which seeds these files, refuses a missing one.
+const freshPath = () => {
+  const dir = join(root, `db-${++counter}`);
+  mkdirSync(dir);
+  return join(dir, 'sessions.db');
+};
 
 function record(id: string, userId: string | null, expiresAt: Date): SessionRecord {
   const now = new Date();
@@ -62,6 +68,46 @@ describe('tessera migrate', () => {
     const database = new Database(path, { readonly: true });
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
     database.close();
+  });
+});
+
+describe('database arguments (test/cli/database-target.test.ts has the parser cases)', () => {
+  it.each([
+    ['sqlite:./x.db', 'x.db'],
+    ['file:./y.db', 'y.db'],
+    ['./z.db', 'z.db'],
+  ])('migrate %s opens the file %s in the working directory', (argument, file) => {
+    const cwd = mkdtempSync(join(root, 'cwd-'));
+    const result = tesseraIn(cwd, 'migrate', argument);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain(`${argument}: applied 0001_create_sessions`);
+    expect(readdirSync(cwd).filter((name) => !name.endsWith('-wal') && !name.endsWith('-shm'))).toEqual([file]);
+  });
+
+  it('migrate creates the directory of a plain path (an explicit admin command; sqliteStore does not)', () => {
+    const cwd = mkdtempSync(join(root, 'cwd-'));
+    expect(tesseraIn(cwd, 'migrate', 'data/sessions.db').code).toBe(0);
+    expect(existsSync(join(cwd, 'data', 'sessions.db'))).toBe(true);
+  });
+
+  it('a URL with a raw "/" in its password is a usage error that prints only the scheme', () => {
+    const result = tessera('migrate', 'postgres://app:pa/ss-word@127.0.0.1:1/db');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('postgres://***');
+    expect(result.stderr).not.toMatch(/pa\/ss|ss-word/);
+  });
+
+  it('a connection failure with a raw "@" in the password never prints any part of it', () => {
+    const result = tessera('purge-expired', 'mysql://app:p@ss-word@127.0.0.1:1/db');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('mysql://app:***@127.0.0.1:1/db');
+    expect(result.stderr).not.toMatch(/p@ss|ss-word/);
+  });
+
+  it('an unknown scheme is a usage error naming the supported ones', () => {
+    const result = tessera('migrate', 'sqlserver://app@db/x');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unsupported database URL scheme "sqlserver:"');
   });
 });
 

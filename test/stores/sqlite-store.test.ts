@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,7 +11,12 @@ import { describeKyselyBackend } from './kysely-backend.js';
 const root = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let counter = 0;
-const freshPath = () => join(root, `run-${++counter}`, 'sessions.db');
+// sqliteStore(path) needs the directory to exist (test/stores/sqlite-path.test.ts).
+const freshPath = () => {
+  const dir = join(root, `run-${++counter}`);
+  mkdirSync(dir);
+  return join(dir, 'sessions.db');
+};
 
 testStore({ describe, it, expect }, 'sqliteStore (file)', async () => {
   const store = await sqliteStore(freshPath());

@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../../index.js';
 import { DEFAULT_SESSION_TABLE, kyselyStore, migrateSessions, type SessionTables } from '../kysely/index.js';
 import { sqlitePurge } from './chunked-purge.js';
+import { prepareDatabaseDirectory } from './database-file.js';
 import { directStatements } from './direct-statements.js';
 import { cacheStatements } from './statement-cache.js';
 
@@ -27,16 +26,14 @@ export interface SqliteStore extends Store {
   close(): Promise<void>;
 }
 
-function isFile(path: string): boolean {
-  return path !== '' && path !== ':memory:' && !path.startsWith('file:');
-}
-
 /**
  * The zero-setup store: one SQLite file with WAL, `synchronous=NORMAL` and a
  * `busy_timeout`, created and migrated before the promise resolves, so concurrent
  * first requests never race a migration. Statements are prepared once per SQL string
  * ({@link cacheStatements}), and the per-request statements by id skip Kysely's executor.
  * `':memory:'` gives a private in-memory database.
+ * With no path the file is {@link DEFAULT_SQLITE_PATH} and its directory is created; an
+ * explicit path's directory must exist, or it throws `SessionError('INVALID_CONFIG')`.
  *
  * @example
  * ```ts
@@ -51,7 +48,7 @@ function isFile(path: string): boolean {
 export async function sqliteStore(path: string = DEFAULT_SQLITE_PATH, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError('sqliteStore: busyTimeoutMs must be a non-negative integer');
-  if (isFile(path)) mkdirSync(dirname(path), { recursive: true });
+  prepareDatabaseDirectory(path, DEFAULT_SQLITE_PATH);
   const database = new Database(path);
   let db: Kysely<SessionTables>;
   try {
