@@ -7,13 +7,14 @@ const pending = Symbol('pending');
 /** The value of `promise` if it settles within `ms`, else `pending`. */
 const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<typeof pending>((resolve) => setTimeout(() => resolve(pending), ms))]);
 
-describe('sqliteStore: the direct statements by id', () => {
-  it('reads every field back as written', async () => {
+describe('sqliteStore: its statements, prepared once, on the connection it shares with store.db', () => {
+  it('reads every field back as written, listed or looked up', async () => {
     const store = await sqliteStore(':memory:');
     try {
       const record = sampleRecord({ previousSecretHash: 'prev-hash', previousSecretExpiresAt: new Date(1_800_000_000_123), userAgent: 'UA', ipAddress: '203.0.113.9' });
       await store.create(record);
       expect(await store.get(record.id)).toEqual(record);
+      expect(await store.listByUser(record.userId!)).toEqual([record]);
       expect(await store.get('no-such-id-00000000000')).toBeNull();
     } finally {
       await store.close();
@@ -31,7 +32,9 @@ describe('sqliteStore: the direct statements by id', () => {
         store.db.transaction().execute(async (trx) => {
           await sql`update tessera_sessions set secret_hash = 'uncommitted' where id = ${record.id}`.execute(trx);
           const read = store.get(record.id);
-          during = await within(read, 50);
+          // Not answered synchronously: a lookup now would read the uncommitted row.
+          expect(read).toBeInstanceOf(Promise);
+          during = await within(read as Promise<unknown>, 50);
           throw failure;
         }),
       ).rejects.toBe(failure);
@@ -55,6 +58,8 @@ describe('sqliteStore: the direct statements by id', () => {
         expect(row.id).toBeTypeOf('string');
         read = store.get(first.id);
       }
+      // Read by a statement of the store's own while the app's one iterates: answered at once.
+      expect(read).not.toBeInstanceOf(Promise);
       expect((await read)?.id).toBe(first.id);
     } finally {
       await store.close();
