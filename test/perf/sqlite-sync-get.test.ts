@@ -9,7 +9,7 @@ import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { sampleRecord } from '../../src/testing/session-fixtures.js';
 import { countingStore } from '../helpers/store-probes.js';
 
-const SECRET = 'sync-lookup-test-secret-0123456789abcdef0123';
+const SECRET = 'sqlite-sync-get-test-secret-0123456789abcdef0';
 const FIELDS = ['id', 'secretHash', 'previousSecretHash', 'previousSecretExpiresAt', 'userId', 'authenticatedAt', 'data', 'version', 'createdAt', 'lastSeenAt', 'expiresAt', 'absoluteExpiresAt', 'userAgent', 'ipAddress'] as const;
 const DATE_FIELDS = ['previousSecretExpiresAt', 'authenticatedAt', 'createdAt', 'lastSeenAt', 'expiresAt', 'absoluteExpiresAt'] as const;
 
