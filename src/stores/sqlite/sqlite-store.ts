@@ -24,8 +24,8 @@ export interface SqliteStoreOptions {
 export interface SqliteStore extends Store {
   /**
    * The Kysely instance on the store's connection (with {@link cacheStatements}), for your own
-   * queries. While you hold a transaction or stream a query on it, the store's calls wait for
-   * it to end, so they never read or write your uncommitted rows.
+   * queries. While you hold a transaction on it, the store's calls wait for it to end, so they
+   * never read or write your uncommitted rows; while you stream a query, its writes wait.
    */
   readonly db: Kysely<SessionTables>;
   /** Closes the database; the store is unusable afterwards. */
@@ -97,13 +97,15 @@ const DEFAULT_TABLE = 'tessera_sessions';
  */
 function sessionStore(database: Database.Database, db: Kysely<SessionTables>, table: string): SqliteStore {
   const sql = prepareSessionStatements(database, table);
-  const inTurn = <T>(run: () => T): Promise<T> => db.connection().execute(async () => run());
-  const atTurn = async <T>(run: () => T): Promise<T> => {
-    if (database.inTransaction) return inTurn(run);
+  /** Runs `run` once Kysely hands out the connection: after the app's transaction or streamed query. */
+  const waitTurn = <T>(run: () => T): Promise<T> => db.connection().execute(async () => run());
+  /** Runs `run` now, or after its turn when the app holds a transaction or the connection is busy. */
+  const call = async <T>(run: () => T): Promise<T> => {
+    if (database.inTransaction) return waitTurn(run);
     try {
       return run();
     } catch (error) {
-      if (isBusy(error)) return inTurn(run);
+      if (isBusy(error)) return waitTurn(run);
       throw error;
     }
   };
@@ -149,24 +151,24 @@ function sessionStore(database: Database.Database, db: Kysely<SessionTables>, ta
   };
   const deleteExpired = async (at: Date, limit: number): Promise<number> => {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('deleteExpired: limit must be a positive integer');
-    return atTurn(() => sql.deleteExpired.run(at.getTime(), limit).changes);
+    return call(() => sql.deleteExpired.run(at.getTime(), limit).changes);
   };
 
   const store: SqliteStore = {
     get(id: string): MaybePromise<SessionRecord | null> {
-      if (database.inTransaction) return inTurn(() => lookup(id));
+      if (database.inTransaction) return waitTurn(() => lookup(id));
       try {
         return lookup(id);
       } catch (error) {
         return Promise.reject(error);
       }
     },
-    create: (record: SessionRecord) => atTurn(() => insert(record)),
-    update: (record: SessionRecord, expectedVersion: number) => atTurn(() => update(record, expectedVersion)),
-    touch: (id: string, touch: SessionTouch) => atTurn(() => sql.touch.run(touch.lastSeenAt.getTime(), touch.expiresAt.getTime(), id).changes > 0),
-    delete: (id: string) => atTurn(() => sql.delete.run(id).changes > 0),
-    listByUser: (userId: string) => atTurn(() => (sql.listByUser.all(userId) as ListedRow[]).map((row) => recordFromRow(row[13], row as unknown as SessionRow))),
-    deleteByUser: (userId: string, exceptId?: string) => atTurn(() => (exceptId === undefined ? sql.deleteByUser.run(userId) : sql.deleteByUserExcept.run(userId, exceptId)).changes),
+    create: (record: SessionRecord) => call(() => insert(record)),
+    update: (record: SessionRecord, expectedVersion: number) => call(() => update(record, expectedVersion)),
+    touch: (id: string, touch: SessionTouch) => call(() => sql.touch.run(touch.lastSeenAt.getTime(), touch.expiresAt.getTime(), id).changes > 0),
+    delete: (id: string) => call(() => sql.delete.run(id).changes > 0),
+    listByUser: (userId: string) => call(() => (sql.listByUser.all(userId) as ListedRow[]).map((row) => recordFromRow(row[13], row as unknown as SessionRow))),
+    deleteByUser: (userId: string, exceptId?: string) => call(() => (exceptId === undefined ? sql.deleteByUser.run(userId) : sql.deleteByUserExcept.run(userId, exceptId)).changes),
     deleteExpired: sqlitePurge(deleteExpired, database),
     db,
     close: () => db.destroy(),
