@@ -18,7 +18,5 @@ export type { MemoryRateLimiterOptions } from './core/rate-limiter.js';
 export type { Duration } from './core/duration.js';
 export type { SessionEvent } from './core/events.js';
 export type { NodeHeadersLike, NodeRequestLike, SessionRequest, TrustProxy } from './core/request.js';
-export type { SessionRecord, SessionTouch, Store } from './core/store.js';
-export { SYNC_LOOKUP } from './core/sync-lookup.js';
-export type { SyncLookup } from './core/sync-lookup.js';
+export type { MaybePromise, SessionRecord, SessionTouch, Store } from './core/store.js';
 export { memoryStore } from './stores/memory/index.js';

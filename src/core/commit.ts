@@ -25,27 +25,9 @@ function sealEnvelope<Data extends SessionData>(config: ResolvedConfig<Data>, id
   return config.keyring.seal(json, id, iv);
 }
 
-/**
- * `record` after a touch, as a plain object. Field by field, not `{ ...record }`: a record from
- * a store's synchronous lookup keeps its fields in prototype getters, which a spread drops.
- */
+/** `record` after a touch, as a plain object. */
 function touchedRecord(record: SessionRecord, lastSeenAt: Date, expiresAt: Date): SessionRecord {
-  return {
-    id: record.id,
-    secretHash: record.secretHash,
-    previousSecretHash: record.previousSecretHash,
-    previousSecretExpiresAt: record.previousSecretExpiresAt,
-    userId: record.userId,
-    authenticatedAt: record.authenticatedAt,
-    data: record.data,
-    version: record.version,
-    createdAt: record.createdAt,
-    lastSeenAt,
-    expiresAt,
-    absoluteExpiresAt: record.absoluteExpiresAt,
-    userAgent: record.userAgent,
-    ipAddress: record.ipAddress,
-  };
+  return { ...record, lastSeenAt, expiresAt };
 }
 
 function envelopeOf(state: SessionState): Envelope {
@@ -208,10 +190,8 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
     const isLogin = secretDue === 'login';
     const absoluteExpiresAt = isLogin || state.expiryOverride !== undefined ? absoluteDeadline(state, isLogin ? now : base.createdAt.getTime()) : base.absoluteExpiresAt;
     const rotating = secretDue === 'rotate';
-    // Field by field, not `{ ...base }`: a record from a store's synchronous lookup keeps its
-    // fields in prototype getters (sqliteStore builds its dates on access), which a spread drops.
     const next: SessionRecord = {
-      id: base.id,
+      ...base,
       secretHash: newSecret ? hashSecret(newSecret) : base.secretHash,
       previousSecretHash: rotating ? base.secretHash : newSecret ? null : base.previousSecretHash,
       previousSecretExpiresAt: rotating ? new Date(now + config.graceMs) : newSecret ? null : base.previousSecretExpiresAt,
@@ -219,12 +199,9 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
       authenticatedAt: state.authenticatedAt,
       data: sealEnvelope(config, base.id, envelopeOf(state), drawn?.iv),
       version: base.version + 1,
-      createdAt: base.createdAt,
       lastSeenAt: at,
       expiresAt: idleDeadline(state, now, absoluteExpiresAt),
       absoluteExpiresAt,
-      userAgent: base.userAgent,
-      ipAddress: base.ipAddress,
     };
     if (await storeCall('update', () => config.store.update(next, base.version))) {
       state.record = next;

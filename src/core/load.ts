@@ -5,7 +5,6 @@ import { clientAddress, type RequestFacts } from './request.js';
 import { Session } from './session.js';
 import { newSessionState, type Envelope } from './session-state.js';
 import type { SessionRecord } from './store.js';
-import { syncLookupOf } from './sync-lookup.js';
 import { hashesEqual, hashSecret, parseToken } from './token.js';
 
 /** A store's error as it leaves the engine: `STORE_FAILURE` with its cause (a `SessionError` as is). */
@@ -15,7 +14,7 @@ function storeFailure(operation: string, error: unknown): SessionError {
 }
 
 /** Wraps a store call so that a driver error surfaces as `STORE_FAILURE` with its cause. */
-export async function storeCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+export async function storeCall<T>(operation: string, call: () => T | Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -97,12 +96,11 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   if (token === null) return anonymous(config, facts, cookieName, found !== null, cookieWritable);
 
   // Called directly rather than through storeCall: one async frame and closure fewer per request;
-  // a store's synchronous twin of get (sqliteStore's) saves the promise as well.
-  let record: SessionRecord | null | undefined;
+  // a store that answers synchronously (sqliteStore) saves the promise and its await as well.
+  let record: SessionRecord | null;
   try {
-    const lookup = syncLookupOf(config.store);
-    record = lookup === undefined ? undefined : lookup(token.id);
-    if (record === undefined) record = await config.store.get(token.id);
+    const answer = config.store.get(token.id);
+    record = answer !== null && typeof (answer as Partial<PromiseLike<unknown>>).then === 'function' ? await answer : (answer as SessionRecord | null);
   } catch (error) {
     throw storeFailure('load', error);
   }

@@ -1,9 +1,20 @@
 /**
+ * A value, or a promise of it: what {@link Store.get} answers. A store whose driver is
+ * synchronous (sqliteStore's better-sqlite3) returns the record itself and saves the caller a
+ * promise and a microtask turn; any other store returns a promise. Callers `await` the answer,
+ * which takes both.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
  * One stored session, as a {@link Store} keeps it.
  *
  * A record never holds a usable token: `id` is the public lookup handle and
  * `secretHash` is `SHA-256(secret)`, so a leaked row cannot be replayed as a cookie.
  * `data` is opaque to the store (sealed with AES-256-GCM by the engine).
+ *
+ * A store returns records as plain objects whose time fields are real `Date` instances (no
+ * getters, no class instances), so `{ ...record }` copies every field; `testStore()` checks it.
  */
 export interface SessionRecord {
   /** Public, non-secret handle (≥ 96 random bits, base64url). Primary key. */
@@ -37,8 +48,8 @@ export interface SessionTouch {
 }
 
 /**
- * The backend seam. Every member is async and has a contract that
- * `testStore()` from `tessera/testing` checks; a store is done when that suite passes.
+ * The backend seam. Every member is async (`get` may also answer synchronously) and has a
+ * contract that `testStore()` from `tessera/testing` checks; a store is done when that suite passes.
  *
  * Stores receive ids and secret hashes, never raw secrets. They do not check expiry
  * on `get` (the engine does, against its own clock) and never create a record
@@ -48,8 +59,12 @@ export interface SessionTouch {
  * `SessionError('STORE_FAILURE', { cause })`.
  */
 export interface Store {
-  /** The record with this id, or `null` when there is none. Never creates. */
-  get(id: string): Promise<SessionRecord | null>;
+  /**
+   * The record with this id, or `null` when there is none. Never creates. Answers with the
+   * value itself when the store can read it synchronously, otherwise with a promise of it:
+   * `await` the answer, which takes both.
+   */
+  get(id: string): MaybePromise<SessionRecord | null>;
   /**
    * Inserts a new record. Resolves `false` (and changes nothing) when a record
    * with the same id exists, so the engine can retry with a fresh id.

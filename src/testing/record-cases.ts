@@ -1,12 +1,38 @@
 import { randomBytes } from 'node:crypto';
 import type { TestApi, StoreFactory } from './test-api.js';
 import { sampleRecord, withStore } from './session-fixtures.js';
+import type { SessionRecord } from '../index.js';
+
+/** The record's time fields, every one set by `sampleRecord()`. */
+const DATE_FIELDS = ['previousSecretExpiresAt', 'authenticatedAt', 'createdAt', 'lastSeenAt', 'expiresAt', 'absoluteExpiresAt'] as const satisfies readonly (keyof SessionRecord)[];
 
 /** get, create and delete: the part of the contract every backend must pass. */
 export function recordCases({ it, expect }: TestApi, makeStore: StoreFactory): void {
-  it('get of a missing id resolves null', () =>
+  it('get of a missing id answers null, synchronously or through a promise', () =>
     withStore(makeStore, async (store) => {
-      expect(await store.get('no-such-session-id-0000')).toBe(null);
+      const answer = store.get('no-such-session-id-0000');
+      // Either the value itself or a promise of it (Store.get answers a MaybePromise).
+      expect(answer === null || typeof (answer as Partial<PromiseLike<unknown>>).then === 'function').toBe(true);
+      expect(await answer).toBe(null);
+    }));
+
+  it('get answers a plain object whose dates are real Date instances that survive a spread', () =>
+    withStore(makeStore, async (store) => {
+      const record = sampleRecord();
+      expect(await store.create(record)).toBe(true);
+      const got = await store.get(record.id);
+      expect(got !== null && typeof got === 'object').toBe(true);
+      // Own data properties only: no prototype getters or class instance for the engine to lose.
+      const prototype: unknown = Object.getPrototypeOf(got);
+      expect(prototype === Object.prototype || prototype === null).toBe(true);
+      const accessors = Object.entries(Object.getOwnPropertyDescriptors(got)).filter(([, descriptor]) => !('value' in descriptor));
+      expect(accessors.map(([key]) => key)).toEqual([]);
+      const copy = { ...got };
+      for (const field of DATE_FIELDS) {
+        expect(copy[field] instanceof Date).toBe(true);
+        expect((copy[field] as Date).getTime()).toBe((record[field] as Date).getTime());
+      }
+      expect(copy).toEqual(record);
     }));
 
   it('create then get round-trips every field exactly (dates to the millisecond)', () =>

@@ -71,7 +71,9 @@ describe('sqliteStore', () => {
         .values({ id: 'uncommitted-0000000000', secret_hash: 'h', previous_secret_hash: null, previous_secret_expires_at: null, user_id: null, authenticated_at: null, data: 'd', version: 1, created_at: t, last_seen_at: t, expires_at: t, absolute_expires_at: t, user_agent: null, ip_address: null })
         .execute();
       let settled = false;
-      const pending = store.get('uncommitted-0000000000').finally(() => (settled = true));
+      const answer = store.get('uncommitted-0000000000');
+      expect(answer).toBeInstanceOf(Promise);
+      const pending = (answer as Promise<unknown>).finally(() => (settled = true));
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(settled).toBe(false);
       await trx.rollback().execute();

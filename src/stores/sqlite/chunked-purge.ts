@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../../index.js';
-import { isBusy } from './direct-statements.js';
+import { isBusy } from './session-statements.js';
 
 /**
  * Rows one synchronous `DELETE` of {@link chunkedPurge} removes. Expired records lie scattered

@@ -21,7 +21,14 @@ export type SessionRow = readonly [
   ipAddress: string | null,
 ];
 
-/** The plain record a row holds: what `store.get()` returns. */
+/** A row of the listing statement: the lookup's columns, then the id. */
+export type ListedRow = readonly [...SessionRow, id: string];
+
+/**
+ * The plain record a row holds: what `store.get()` returns. One object literal with real
+ * `Date`s (`new Date(ms)` is a builtin call of ≈ 0.1 µs), so a spread or a deep-equality
+ * helper sees every field.
+ */
 export function recordFromRow(id: string, row: SessionRow): SessionRecord {
   return {
     id,
@@ -42,76 +49,25 @@ export function recordFromRow(id: string, row: SessionRow): SessionRecord {
 }
 
 /**
- * A {@link SessionRecord} over a row whose `Date` fields are built on first access (and then
- * kept, so a field is the same `Date` every time). For the engine's synchronous lookup only:
- * its fields are prototype getters, which `{ ...record }` and deep-equality helpers do not see,
- * so `store.get()` keeps returning plain records. A load reads one or two of the six dates;
- * `new Date(ms)` is a C++ builtin call of ≈ 0.1 µs here, so the other four to five cost
- * ≈ 0.4–0.6 µs of a ≈ 17 µs load (bench/.tmp measurement, 2026-11-28).
+ * The values of `record` after its id, in the row's column order (times as epoch milliseconds):
+ * what `insert` binds after the id, and `update` before the id and expected version.
  */
-export class LazyRowRecord implements SessionRecord {
-  readonly #id: string;
-  readonly #row: SessionRow;
-  #previousSecretExpiresAt: Date | null | undefined;
-  #authenticatedAt: Date | null | undefined;
-  #createdAt: Date | undefined;
-  #lastSeenAt: Date | undefined;
-  #expiresAt: Date | undefined;
-  #absoluteExpiresAt: Date | undefined;
-
-  constructor(id: string, row: SessionRow) {
-    this.#id = id;
-    this.#row = row;
-  }
-
-  get id(): string {
-    return this.#id;
-  }
-  get secretHash(): string {
-    return this.#row[0];
-  }
-  get previousSecretHash(): string | null {
-    return this.#row[1];
-  }
-  get previousSecretExpiresAt(): Date | null {
-    if (this.#previousSecretExpiresAt === undefined) {
-      const ms = this.#row[2];
-      this.#previousSecretExpiresAt = ms === null ? null : new Date(ms);
-    }
-    return this.#previousSecretExpiresAt;
-  }
-  get userId(): string | null {
-    return this.#row[3];
-  }
-  get authenticatedAt(): Date | null {
-    if (this.#authenticatedAt === undefined) {
-      const ms = this.#row[4];
-      this.#authenticatedAt = ms === null ? null : new Date(ms);
-    }
-    return this.#authenticatedAt;
-  }
-  get data(): string {
-    return this.#row[5];
-  }
-  get version(): number {
-    return this.#row[6];
-  }
-  get createdAt(): Date {
-    return (this.#createdAt ??= new Date(this.#row[7]));
-  }
-  get lastSeenAt(): Date {
-    return (this.#lastSeenAt ??= new Date(this.#row[8]));
-  }
-  get expiresAt(): Date {
-    return (this.#expiresAt ??= new Date(this.#row[9]));
-  }
-  get absoluteExpiresAt(): Date {
-    return (this.#absoluteExpiresAt ??= new Date(this.#row[10]));
-  }
-  get userAgent(): string | null {
-    return this.#row[11];
-  }
-  get ipAddress(): string | null {
-    return this.#row[12];
-  }
+export function valuesAfterId(record: SessionRecord): unknown[] {
+  const previousSecretExpiresAt = record.previousSecretExpiresAt;
+  const authenticatedAt = record.authenticatedAt;
+  return [
+    record.secretHash,
+    record.previousSecretHash,
+    previousSecretExpiresAt === null ? null : previousSecretExpiresAt.getTime(),
+    record.userId,
+    authenticatedAt === null ? null : authenticatedAt.getTime(),
+    record.data,
+    record.version,
+    record.createdAt.getTime(),
+    record.lastSeenAt.getTime(),
+    record.expiresAt.getTime(),
+    record.absoluteExpiresAt.getTime(),
+    record.userAgent,
+    record.ipAddress,
+  ];
 }

@@ -1,66 +1,107 @@
-// sqliteStore's synchronous twin of get (src/core/sync-lookup.ts): the engine may skip the
-// promise of an async get, but never a wrapper, never a transaction, and a record whose dates
-// are built on access must persist exactly like a plain one.
+// sqliteStore's get answers a normal lookup synchronously (Store.get returns a MaybePromise,
+// src/core/store.ts): a plain record with real Dates, no promise for the engine to await. Inside
+// a transaction on store.db it answers with a promise that waits its turn, and a wrapper that
+// replaces get is always the one the engine calls.
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createSessions } from '../../src/index.js';
-import { syncLookupOf } from '../../src/core/sync-lookup.js';
+import { type SessionRecord, type Store } from '../../src/index.js';
+import { directSessions } from '../helpers/engine.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { sampleRecord } from '../../src/testing/session-fixtures.js';
 import { countingStore } from '../helpers/store-probes.js';
 
-const SECRET = 'sync-lookup-test-secret-0123456789abcdef0123';
+const SECRET = 'sqlite-sync-get-test-secret-0123456789abcdef0';
 const FIELDS = ['id', 'secretHash', 'previousSecretHash', 'previousSecretExpiresAt', 'userId', 'authenticatedAt', 'data', 'version', 'createdAt', 'lastSeenAt', 'expiresAt', 'absoluteExpiresAt', 'userAgent', 'ipAddress'] as const;
+const DATE_FIELDS = ['previousSecretExpiresAt', 'authenticatedAt', 'createdAt', 'lastSeenAt', 'expiresAt', 'absoluteExpiresAt'] as const;
+
+const pending = Symbol('pending');
+/** The value of `promise` if it settles within `ms`, else `pending`. */
+const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<typeof pending>((resolve) => setTimeout(() => resolve(pending), ms))]);
+
+const isThenable = (value: unknown): boolean => typeof (value as Partial<PromiseLike<unknown>> | null)?.then === 'function';
 
 const post = (cookie?: string) =>
   new Request('https://app.example.com/api', { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', 'user-agent': 'UA-1', ...(cookie ? { cookie } : {}) } });
 
-describe("sqliteStore's synchronous lookup", () => {
-  it('answers every field as get() does, the same Date on every read', async () => {
+/** Signs `user` in on `sessions` and returns the request cookie of the new session. */
+async function signIn(sessions: ReturnType<typeof directSessions>, user: string): Promise<string> {
+  const session = await sessions.load(post());
+  session.login(user);
+  const headers = new Headers();
+  await sessions.commit(session, headers);
+  return headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+describe("sqliteStore's synchronous get", () => {
+  it('answers a normal lookup with the plain record itself, not a promise: every field, real Dates that survive a spread', async () => {
     const store = await sqliteStore(':memory:');
     try {
-      const lookup = syncLookupOf(store);
-      expect(lookup).toBeTypeOf('function');
       for (const record of [sampleRecord({ previousSecretHash: 'prev', previousSecretExpiresAt: new Date(1_800_000_000_123) }), sampleRecord({ previousSecretHash: null, previousSecretExpiresAt: null, userId: null, authenticatedAt: null, userAgent: null, ipAddress: null })]) {
         await store.create(record);
-        const lazy = lookup!(record.id);
-        expect(lazy).not.toBeNull();
-        for (const field of FIELDS) expect(lazy![field]).toEqual(record[field]);
-        expect(lazy!.expiresAt).toBe(lazy!.expiresAt);
-        expect(await store.get(record.id)).toEqual(record);
+        const answer = store.get(record.id);
+        expect(isThenable(answer)).toBe(false);
+        const got = answer as SessionRecord;
+        expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+        for (const field of FIELDS) {
+          expect(Object.getOwnPropertyDescriptor(got, field)).toHaveProperty('value');
+          expect(got[field]).toEqual(record[field]);
+        }
+        const copy = { ...got };
+        for (const field of DATE_FIELDS) if (record[field] !== null) expect(copy[field]).toBeInstanceOf(Date);
+        expect(copy).toEqual(record);
       }
-      expect(lookup!('no-such-id-00000000000')).toBeNull();
+      const missing = store.get('no-such-id-00000000000');
+      expect(isThenable(missing)).toBe(false);
+      expect(missing).toBeNull();
     } finally {
       await store.close();
     }
   });
 
-  it('declines inside a transaction on store.db, so the load waits its turn', async () => {
+  it('answers with a promise inside a transaction on store.db, settled only after it ends, and synchronously again afterwards', async () => {
     const store = await sqliteStore(':memory:');
     try {
       const record = sampleRecord();
       await store.create(record);
+      let answer: ReturnType<Store['get']> | null = null;
       await store.db.transaction().execute(async (trx) => {
         await sql`select 1`.execute(trx);
-        expect(syncLookupOf(store)!(record.id)).toBeUndefined();
+        answer = store.get(record.id);
+        expect(answer).toBeInstanceOf(Promise);
+        expect(await within(answer as Promise<SessionRecord | null>, 50)).toBe(pending);
       });
-      expect(syncLookupOf(store)!(record.id)?.id).toBe(record.id);
+      expect(await answer).toEqual(record);
+      const after = store.get(record.id);
+      expect(isThenable(after)).toBe(false);
+      expect(after).toEqual(record);
     } finally {
       await store.close();
     }
   });
 
-  it('is never used through a wrapper that replaces get', async () => {
+  it('a load does one store lookup, answered without a promise', async () => {
+    const inner = await sqliteStore(':memory:');
+    try {
+      const answers: unknown[] = [];
+      const store: Store = { ...inner, get: (id) => { const answer = inner.get(id); answers.push(answer); return answer; } };
+      const sessions = directSessions({ store, secrets: [SECRET] });
+      const cookie = await signIn(sessions, 'user-1');
+      answers.length = 0;
+      expect((await sessions.load(post(cookie))).userId).toBe('user-1');
+      expect(answers).toHaveLength(1);
+      expect(isThenable(answers[0])).toBe(false);
+      expect((answers[0] as SessionRecord).userId).toBe('user-1');
+    } finally {
+      await inner.close();
+    }
+  });
+
+  it('a wrapper that replaces get is the one a load calls', async () => {
     const inner = await sqliteStore(':memory:');
     try {
       const { store, calls } = countingStore(inner);
-      expect(syncLookupOf(store)).toBeUndefined();
-      const sessions = createSessions({ store, secrets: [SECRET] });
-      const session = await sessions.load(post());
-      session.login('user-1');
-      const headers = new Headers();
-      await sessions.commit(session, headers);
-      const cookie = headers.getSetCookie()[0]!.split(';')[0]!;
+      const sessions = directSessions({ store, secrets: [SECRET] });
+      const cookie = await signIn(sessions, 'user-1');
       calls.get = 0;
       expect((await sessions.load(post(cookie))).userId).toBe('user-1');
       expect(calls.get).toBe(1);
@@ -73,7 +114,7 @@ describe("sqliteStore's synchronous lookup", () => {
     let now = Date.UTC(2026, 0, 15, 12, 0, 0, 321);
     const store = await sqliteStore(':memory:');
     try {
-      const sessions = createSessions({ store, secrets: [SECRET], clock: () => new Date(now) });
+      const sessions = directSessions({ store, secrets: [SECRET], clock: () => new Date(now) });
       const first = await sessions.load(post());
       first.set('cart', ['a']);
       first.login('user-1');

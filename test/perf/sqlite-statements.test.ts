@@ -7,13 +7,14 @@ const pending = Symbol('pending');
 /** The value of `promise` if it settles within `ms`, else `pending`. */
 const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<typeof pending>((resolve) => setTimeout(() => resolve(pending), ms))]);
 
-describe('sqliteStore: the direct statements by id', () => {
-  it('reads every field back as written', async () => {
+describe('sqliteStore: its statements, prepared once, on the connection it shares with store.db', () => {
+  it('reads every field back as written, listed or looked up', async () => {
     const store = await sqliteStore(':memory:');
     try {
       const record = sampleRecord({ previousSecretHash: 'prev-hash', previousSecretExpiresAt: new Date(1_800_000_000_123), userAgent: 'UA', ipAddress: '203.0.113.9' });
       await store.create(record);
       expect(await store.get(record.id)).toEqual(record);
+      expect(await store.listByUser(record.userId!)).toEqual([record]);
       expect(await store.get('no-such-id-00000000000')).toBeNull();
     } finally {
       await store.close();
@@ -31,7 +32,9 @@ describe('sqliteStore: the direct statements by id', () => {
         store.db.transaction().execute(async (trx) => {
           await sql`update tessera_sessions set secret_hash = 'uncommitted' where id = ${record.id}`.execute(trx);
           const read = store.get(record.id);
-          during = await within(read, 50);
+          // Not answered synchronously: a lookup now would read the uncommitted row.
+          expect(read).toBeInstanceOf(Promise);
+          during = await within(read as Promise<unknown>, 50);
           throw failure;
         }),
       ).rejects.toBe(failure);
@@ -55,6 +58,8 @@ describe('sqliteStore: the direct statements by id', () => {
         expect(row.id).toBeTypeOf('string');
         read = store.get(first.id);
       }
+      // Read by a statement of the store's own while the app's one iterates: answered at once.
+      expect(read).not.toBeInstanceOf(Promise);
       expect((await read)?.id).toBe(first.id);
     } finally {
       await store.close();
@@ -128,5 +133,65 @@ describe('sqliteStore: the direct statements by id', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('listing and the bulk deletes wait for a transaction on store.db too, never seeing its rows', async () => {
+    const store = await sqliteStore(':memory:');
+    try {
+      const kept = sampleRecord({ userId: 'user-1' });
+      const expired = sampleRecord({ userId: 'user-2', expiresAt: new Date(1_000) });
+      await store.create(kept);
+      await store.create(expired);
+      const failure = new Error('roll back');
+      let listed: Promise<unknown> | null = null;
+      let purged: Promise<number> | null = null;
+      let revoked: Promise<number> | null = null;
+      await expect(
+        store.db.transaction().execute(async (trx) => {
+          await sql`update tessera_sessions set user_id = 'user-1' where id = ${expired.id}`.execute(trx);
+          listed = store.listByUser('user-1');
+          purged = store.deleteExpired(new Date(2_000), 10);
+          revoked = store.deleteByUser('user-2');
+          expect(await within(listed, 50)).toBe(pending);
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await listed).toEqual([kept]);
+      expect(await purged).toBe(1);
+      expect(await revoked).toBe(0);
+      expect(await store.listByUser('user-1')).toEqual([kept]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('runs every statement on a custom table name', async () => {
+    const store = await sqliteStore(':memory:', { table: 'app_sessions' });
+    try {
+      const record = sampleRecord({ userId: 'user-1' });
+      expect(await store.create(record)).toBe(true);
+      expect(await store.create(record)).toBe(false);
+      expect(store.get(record.id)).toEqual(record);
+      const next = { ...record, data: 'changed', version: record.version + 1 };
+      expect(await store.update(next, record.version)).toBe(true);
+      expect(await store.touch(record.id, { lastSeenAt: new Date(1_900_000_000_000), expiresAt: new Date(1_900_000_100_000) })).toBe(true);
+      expect(await store.listByUser('user-1')).toEqual([{ ...next, lastSeenAt: new Date(1_900_000_000_000), expiresAt: new Date(1_900_000_100_000) }]);
+      expect(await store.deleteByUser('user-1', record.id)).toBe(0);
+      expect(await store.deleteExpired(new Date(1_900_000_100_000), 5)).toBe(1);
+      expect(await store.delete(record.id)).toBe(false);
+      const { rows } = await sql<{ n: number }>`select count(*) as n from tessera_sessions`.execute(store.db).catch(() => ({ rows: [{ n: -1 }] }));
+      expect(rows[0]!.n).toBe(-1); // no default table was created
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a failed lookup answers a rejected promise, not a throw', async () => {
+    const store = await sqliteStore(':memory:');
+    await store.close();
+    let answer: unknown;
+    expect(() => (answer = store.get('no-such-id-00000000000'))).not.toThrow();
+    expect(answer).toBeInstanceOf(Promise);
+    await expect(answer).rejects.toThrow();
   });
 });
