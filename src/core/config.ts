@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { CookieAttributes } from './cookie.js';
 import { normaliseOrigin, type CsrfPolicy } from './csrf.js';
-import { durationToSeconds, type Duration } from './duration.js';
+import { durationToMs, type Duration } from './duration.js';
 import { SessionError } from './errors.js';
 import type { SessionEvent } from './events.js';
 import type { TrustProxy } from './request.js';
@@ -33,7 +33,7 @@ export interface SessionsConfig<Data extends SessionData = SessionData> {
    * existing data, so rotating means prepending a new secret and, later, dropping the old one.
    */
   readonly secrets: readonly (string | Uint8Array)[];
-  /** Inactivity limit, enforced on the server. Default `'14d'` (Django's `SESSION_COOKIE_AGE`). */
+  /** Inactivity limit, enforced on the server: milliseconds or a string such as `'15m'`. Default `'14d'` (Django's `SESSION_COOKIE_AGE`). */
   readonly idleTimeout?: Duration;
   /** Lifetime limit from sign-in (or creation), never extended by activity. Default `'30d'`. */
   readonly absoluteTimeout?: Duration;
@@ -156,9 +156,9 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
     if (typeof bytes !== 'number' || bytes < 32) throw invalid(`secrets[${index}]: a secret must be at least 32 bytes`);
   });
 
-  const idleMs = durationToSeconds(config.idleTimeout ?? '14d', 'idleTimeout') * 1000;
-  const absoluteMs = durationToSeconds(config.absoluteTimeout ?? '30d', 'absoluteTimeout') * 1000;
-  const graceMs = durationToSeconds(config.rotationGrace ?? '30s', 'rotationGrace') * 1000;
+  const idleMs = durationToMs(config.idleTimeout ?? '14d', 'idleTimeout');
+  const absoluteMs = durationToMs(config.absoluteTimeout ?? '30d', 'absoluteTimeout');
+  const graceMs = durationToMs(config.rotationGrace ?? '30s', 'rotationGrace');
   if (idleMs > absoluteMs) throw invalid('idleTimeout must not be longer than absoluteTimeout');
 
   const cookie = config.cookie ?? {};

@@ -95,8 +95,10 @@ export function serializeSessionCookie(
   maxAgeSeconds: number,
 ): string {
   // Whole seconds (RFC 6265bis §4.1.1: Max-Age is digits only; the cookie library throws on
-  // a fraction), rounded down so the cookie never outlives the absolute deadline.
-  const maxAge = Math.max(0, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400)));
+  // a fraction), rounded down so the cookie never outlives the absolute deadline by a whole
+  // second; but at least 1 for a deadline still ahead, since Max-Age=0 deletes the cookie at
+  // once (the server enforces the exact, sub-second deadline).
+  const maxAge = maxAgeSeconds > 0 ? Math.max(1, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400))) : 0;
   if (!PLAIN_VALUE.test(value)) {
     return serialize(name, value, {
       httpOnly: true,

@@ -1,6 +1,6 @@
 import type { SessionData } from './config.js';
 import { csrfVerdict } from './csrf.js';
-import { durationToSeconds, type Duration } from './duration.js';
+import { durationToMs, type Duration } from './duration.js';
 import { SessionError } from './errors.js';
 import { applyOp, isEmptyObject, toJson } from './data-ops.js';
 import { snapshotCommittedData, type DataOp, type SessionState } from './session-state.js';
@@ -233,7 +233,7 @@ export class Session<Data extends SessionData = SessionData> {
     const state = stateOf(this);
     state.accessed = true;
     if (state.userId === null || state.authenticatedAt === null) throw new SessionError('UNAUTHENTICATED', 'sign in first');
-    const limitMs = durationToSeconds(maxAge, 'requireRecentAuth(maxAge)') * 1000;
+    const limitMs = durationToMs(maxAge, 'requireRecentAuth(maxAge)');
     if (state.config.now() - state.authenticatedAt.getTime() > limitMs) {
       throw new SessionError('REAUTH_REQUIRED', 'this operation needs a recent sign-in; sign in again');
     }
