@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { SessionError } from '../index.js';
 
 /** A database the CLI opened, and how to close it. */
 export interface OpenedDatabase {
@@ -12,9 +13,14 @@ export interface OpenedDatabase {
   readonly sqlite?: BetterSqlite3.Database;
 }
 
-/** A usage problem: printed with the usage text, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+/** A usage problem (a bad argument, an unsupported URL, a missing driver): exit code 2. */
+export function usageError(message: string): SessionError {
+  return new SessionError('INVALID_CONFIG', message);
+}
+
+/** Whether `error` is a usage problem: `INVALID_CONFIG`, from the CLI's arguments or a store's options. */
+export function isUsageError(error: unknown): boolean {
+  return error instanceof SessionError && error.code === 'INVALID_CONFIG';
 }
 
 /** The URL without its password, for messages. */
@@ -27,7 +33,7 @@ async function importDriver<T>(name: string, load: () => Promise<T>): Promise<T>
   try {
     return await load();
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') throw new UsageError(`this database needs the "${name}" package: npm install ${name}`);
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') throw usageError(`this database needs the "${name}" package: npm install ${name}`);
     throw error;
   }
 }
@@ -49,8 +55,8 @@ export async function openDatabase(target: string, options: { readonly create: b
     const uri = target.replace(/^mariadb:/i, 'mysql:');
     return { db: new Kysely({ dialect: new MysqlDialect({ pool: createPool({ uri, connectionLimit: 1 }) }) }), label };
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new UsageError(`unsupported database URL scheme in ${label} (use postgres://, mysql:// or a SQLite file path)`);
-  if (!options.create && !existsSync(target)) throw new UsageError(`no SQLite database at ${target} (run "tessera migrate ${target}" first)`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw usageError(`unsupported database URL scheme in ${label} (use postgres://, mysql:// or a SQLite file path)`);
+  if (!options.create && !existsSync(target)) throw usageError(`no SQLite database at ${target} (run "tessera migrate ${target}" first)`);
   if (options.create && target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
   const { default: Database } = await importDriver('better-sqlite3', () => import('better-sqlite3'));
   const database = new Database(target);

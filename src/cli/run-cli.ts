@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { kyselyStore, migrateSessions } from '../stores/kysely/index.js';
 import type { Store } from '../index.js';
-import { openDatabase, redact, UsageError, type OpenedDatabase } from './open-database.js';
+import { isUsageError, openDatabase, redact, usageError, type OpenedDatabase } from './open-database.js';
 
 export const USAGE = `Usage:
   tessera migrate <database> [--table <name>] [--migrations-table <name>]
@@ -36,7 +36,7 @@ async function purgeOf(deleteExpired: Store['deleteExpired'], sqlite: OpenedData
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) throw usageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return parsed;
 }
 
@@ -67,10 +67,10 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
     }
     const expected = command === 'revoke-user' ? 2 : 1;
     if (command !== 'migrate' && command !== 'purge-expired' && command !== 'revoke-user') {
-      throw new UsageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
+      throw usageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
     }
     if (args.positionals.length !== expected) {
-      throw new UsageError(`${command} takes ${expected === 2 ? '<database> <userId>' : '<database>'}, got ${args.positionals.length} argument(s)`);
+      throw usageError(`${command} takes ${expected === 2 ? '<database> <userId>' : '<database>'}, got ${args.positionals.length} argument(s)`);
     }
   } catch (error) {
     io.err(`tessera: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
@@ -84,7 +84,7 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
     opened = await openDatabase(target, { create: command === 'migrate' });
   } catch (error) {
     io.err(`tessera: ${error instanceof Error ? error.message : String(error)}`);
-    return error instanceof UsageError ? 2 : 1;
+    return isUsageError(error) ? 2 : 1;
   }
   const { db, label } = opened;
   try {
@@ -111,7 +111,7 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err(`tessera: ${command} failed on ${label}: ${redact(message)}`);
-    return error instanceof Error && 'code' in error && error.code === 'INVALID_CONFIG' ? 2 : 1;
+    return isUsageError(error) ? 2 : 1;
   } finally {
     await db.destroy();
   }

@@ -1,3 +1,4 @@
+import { SessionError } from '../index.js';
 import { expiryCases } from './expiry-cases.js';
 import { recordCases } from './record-cases.js';
 import { STORE_CAPABILITIES, type StoreCapability, type StoreFactory, type TestApi, type TestStoreOptions } from './test-api.js';
@@ -33,7 +34,7 @@ const GROUPS: Readonly<Record<StoreCapability, (api: TestApi, makeStore: StoreFa
 export function testStore(api: TestApi, name: string, makeStore: StoreFactory, options: TestStoreOptions = {}): void {
   const capabilities = new Set<StoreCapability>(options.capabilities ?? STORE_CAPABILITIES);
   for (const capability of capabilities) {
-    if (!STORE_CAPABILITIES.includes(capability)) throw new TypeError(`testStore: unknown capability ${JSON.stringify(capability)}`);
+    if (!STORE_CAPABILITIES.includes(capability)) throw new SessionError('INVALID_CONFIG', `testStore: unknown capability ${JSON.stringify(capability)}`);
   }
   api.describe(`Store contract: ${name}`, () => {
     api.describe('get, create, delete', () => recordCases(api, makeStore));

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../../index.js';
+import { SessionError } from '../../index.js';
 import { DEFAULT_SESSION_TABLE, kyselyStore, migrateSessions, type SessionTables } from '../kysely/index.js';
 import { sqlitePurge } from './chunked-purge.js';
 import { directStatements } from './direct-statements.js';
@@ -50,7 +51,7 @@ function isFile(path: string): boolean {
  */
 export async function sqliteStore(path: string = DEFAULT_SQLITE_PATH, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError('sqliteStore: busyTimeoutMs must be a non-negative integer');
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new SessionError('INVALID_CONFIG', 'sqliteStore: busyTimeoutMs must be a non-negative integer');
   if (isFile(path)) mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
   let db: Kysely<SessionTables>;
