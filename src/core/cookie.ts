@@ -11,7 +11,7 @@ export const AMBIGUOUS: unique symbol = Symbol('ambiguous cookie');
 /**
  * Finds the value of the cookie named exactly `name` in a `Cookie` header.
  *
- * Strict on purpose (DESIGN.md §4): the name matches byte for byte, nothing is decoded
+ * Strict on purpose (docs/architecture.md, "Security model"): the name matches byte for byte, nothing is decoded
  * or trimmed, and a second cookie of the same name makes the result {@link AMBIGUOUS}
  * instead of "first wins" as general parsers do (RFC 6265 §5.4 leaves order to the client,
  * so the first one may be the attacker's). Only spaces and tabs are skipped before a name

@@ -26,7 +26,7 @@ export type SyncLookup = (id: string) => SessionRecord | null | undefined;
  * The twin hangs on the `get` function itself, not on the store object: a wrapper that
  * replaces `get` (a cache, a counter, `{ ...store, get }`) replaces the twin with it, so the
  * engine never bypasses a wrapper. Saves the promise and microtask turn of an async `get`
- * (≈ 0.4 µs of a ≈ 17 µs load, bench/.tmp measurement, 2026-11-28).
+ * (≈ 0.4 µs of a ≈ 17 µs load; BENCHMARKS.md, "Performance changes made for issue 7").
  */
 export function syncLookupOf(store: Store): SyncLookup | undefined {
   return (store.get as { readonly [SYNC_LOOKUP]?: SyncLookup })[SYNC_LOOKUP];
