@@ -60,7 +60,13 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
       options: { table: { type: 'string' }, 'migrations-table': { type: 'string' }, 'batch-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
     command = positionals[0];
-    args = { positionals: positionals.slice(1), table: values.table, migrationsTable: values['migrations-table'], batchSize: positiveInteger('batch-size', values['batch-size'], 1000), help: values.help === true };
+    args = {
+      positionals: positionals.slice(1),
+      table: values.table,
+      migrationsTable: values['migrations-table'],
+      batchSize: positiveInteger('batch-size', values['batch-size'], 1000),
+      help: values.help === true,
+    };
     if (args.help) {
       io.out(USAGE);
       return 0;

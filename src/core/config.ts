@@ -151,7 +151,8 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
   if (!Array.isArray(config.secrets) || config.secrets.length === 0) {
     throw invalid('secrets: at least one secret is required (32 bytes or more, e.g. crypto.randomBytes(32).toString("base64url"))');
   }
-  config.secrets.forEach((secret, index) => {
+  const secrets: readonly (string | Uint8Array | undefined)[] = config.secrets;
+  secrets.forEach((secret, index) => {
     const bytes = typeof secret === 'string' ? Buffer.byteLength(secret, 'utf8') : secret?.byteLength;
     if (typeof bytes !== 'number' || bytes < 32) throw invalid(`secrets[${index}]: a secret must be at least 32 bytes`);
   });
@@ -186,9 +187,7 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw invalid(`allowedOrigins: "${origin}" must be scheme://host[:port] with no path`);
     allowedOrigins.add(normaliseOrigin(origin));
   }
-  const customHeaders = (config.csrfHeaders ?? ['x-csrf-protection', 'x-trpc-source', 'x-graphql-yoga-csrf', 'apollo-require-preflight']).map((name) =>
-    name.toLowerCase(),
-  );
+  const customHeaders = (config.csrfHeaders ?? ['x-csrf-protection', 'x-trpc-source', 'x-graphql-yoga-csrf', 'apollo-require-preflight']).map((name) => name.toLowerCase());
 
   const maxSessionsPerUser = config.maxSessionsPerUser;
   if (maxSessionsPerUser !== undefined && (!Number.isInteger(maxSessionsPerUser) || maxSessionsPerUser < 1)) {
@@ -213,7 +212,7 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
     cookieAttributes: Object.freeze({ sameSite, path, domain: cookie.domain }),
     maxDataBytes,
     schema: config.schema,
-    trustProxy: Array.isArray(trustProxy) ? Object.freeze([...trustProxy]) : trustProxy,
+    trustProxy: typeof trustProxy === 'number' ? trustProxy : Object.freeze([...trustProxy]),
     csrf: Object.freeze({ allowedOrigins, customHeaders: Object.freeze(customHeaders) }),
     verifyUser: config.verifyUser,
     maxSessionsPerUser,

@@ -20,10 +20,7 @@ export function durationToMs(value: Duration, option: string): number {
   } else {
     const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value) : null;
     if (!match) {
-      throw new SessionError(
-        'INVALID_CONFIG',
-        `${option}: ${JSON.stringify(value)} is not a duration (use milliseconds, or a string like "500ms", "30s", "15m", "1h", "14d")`,
-      );
+      throw new SessionError('INVALID_CONFIG', `${option}: ${JSON.stringify(value)} is not a duration (use milliseconds, or a string like "500ms", "30s", "15m", "1h", "14d")`);
     }
     ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   }
