@@ -23,6 +23,7 @@ const GROUPS: Readonly<Record<StoreCapability, (api: TestApi, makeStore: StoreFa
  * @example
  * ```ts
  * import { describe, expect, it } from 'vitest';
+ * import { redisStore } from 'tessera/redis';
  * import { testStore } from 'tessera/testing';
  *
  * testStore({ describe, it, expect }, 'redisStore', async () => {
