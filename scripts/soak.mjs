@@ -47,7 +47,15 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-soak-'));
   const child = fork(server, [], {
     execArgv: ['--expose-gc', '--import', fileURLToPath(import.meta.url)],
-    env: { ...process.env, SOAK_ROLE: 'probe', NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url') },
+    env: {
+      ...process.env,
+      SOAK_ROLE: 'probe',
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let serverErrors = '';
@@ -94,7 +102,11 @@ async function main() {
     const started = performance.now();
     stats.requests++;
     try {
-      const response = await fetch(`${origin}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: headers(cookie, body !== undefined), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const response = await fetch(`${origin}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: headers(cookie, body !== undefined),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       const text = await response.text();
       stats.latencies.push(performance.now() - started);
       const parsed = JSON.parse(text);
@@ -102,7 +114,10 @@ async function main() {
         fail(`${path} ${response.status} ${text.slice(0, 200)}`);
         return null;
       }
-      const set = response.headers.getSetCookie().map((line) => line.split(';', 1)[0]).find((pair) => pair.startsWith('sid='));
+      const set = response.headers
+        .getSetCookie()
+        .map((line) => line.split(';', 1)[0])
+        .find((pair) => pair.startsWith('sid='));
       return { body: parsed, setCookie: set ?? null };
     } catch (error) {
       fail(`${path} ${error.message}`);
@@ -152,11 +167,17 @@ async function main() {
       if (roll < 0.3) {
         const item = `g${group.g}-${group.n++}`;
         const result = await call('/trpc/cart.add', { cookie: session.cookie, body: { item } });
-        if (result) (session.items.push(item), stats.acknowledged++);
+        if (result) {
+          session.items.push(item);
+          stats.acknowledged++;
+        }
       } else if (roll < 0.55) {
         const item = `g${group.g}-${group.n++}`;
         const result = await call('/graphql', { cookie: session.cookie, body: { query: 'mutation($item: String!) { addToCart(item: $item) }', variables: { item } } });
-        if (result) (session.items.push(item), stats.acknowledged++);
+        if (result) {
+          session.items.push(item);
+          stats.acknowledged++;
+        }
       } else if (roll < 0.65) {
         await call('/trpc/preferences.set', { cookie: session.cookie, body: { key: ['theme', 'language', 'currency'][c % 3], value: `v${c}` } });
       } else if (roll < 0.85) {
@@ -174,9 +195,11 @@ async function main() {
   };
   // Warm up (JIT, pools, caches) before the first sample.
   const warm = Date.now();
-  await Promise.all(Array.from({ length: 10 }, async () => {
-    while (Date.now() - warm < 1500) await call('/trpc/session.me', { cookie: null });
-  }));
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (Date.now() - warm < 1500) await call('/trpc/session.me', { cookie: null });
+    }),
+  );
   await sample('start');
   const started = performance.now();
   const middle = setTimeout(() => void sample('middle'), (seconds * 1000) / 2);
@@ -213,7 +236,9 @@ async function main() {
   const stable = heapGrowthMB <= Math.max(20, start.heapUsedMB * 0.5);
   const ok = stats.errors === 0 && lost === 0 && unlogged === 0 && stable && serverErrors.trim() === '';
 
-  console.log(`soak: ${clientCount} clients (${groups.length} shared sessions at a time, ${share} clients each), ${seconds} s, loopback, ${process.env.DATABASE_URL || process.env.REDIS_URL ? 'the configured backend' : 'embedded SQLite'}`);
+  console.log(
+    `soak: ${clientCount} clients (${groups.length} shared sessions at a time, ${share} clients each), ${seconds} s, loopback, ${process.env.DATABASE_URL || process.env.REDIS_URL ? 'the configured backend' : 'embedded SQLite'}`,
+  );
   console.log(`  requests ${stats.requests.toLocaleString('en')} (${Math.round(stats.requests / elapsed).toLocaleString('en')}/s), latency p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
   console.log(`  errors ${stats.errors}${stats.firstErrors.length ? `: ${stats.firstErrors.join(' | ')}` : ''}`);
   console.log(`  writes: ${stats.acknowledged.toLocaleString('en')} cart adds acknowledged in ${ledger.length} sessions, ${checked.toLocaleString('en')} checked, ${lost} lost`);

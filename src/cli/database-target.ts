@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { SessionError } from '../index.js';
 
 /** What a CLI `<database>` argument names, parsed once. */
 export type DatabaseTarget =
@@ -6,9 +7,14 @@ export type DatabaseTarget =
   | { readonly kind: 'mysql'; readonly url: string; readonly label: string }
   | { readonly kind: 'sqlite'; readonly path: string; readonly label: string };
 
-/** A usage problem: printed with the usage text, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+/** A usage problem (a bad argument, an unsupported URL): `INVALID_CONFIG`, exit code 2. */
+export function usageError(message: string): SessionError {
+  return new SessionError('INVALID_CONFIG', message);
+}
+
+/** Whether `error` is a usage problem: `INVALID_CONFIG`, from the CLI's arguments or a store's options. */
+export function isUsageError(error: unknown): boolean {
+  return error instanceof SessionError && error.code === 'INVALID_CONFIG';
 }
 
 /**
@@ -96,27 +102,27 @@ function sqlitePath(argument: string, scheme: string): string {
     try {
       path = fileURLToPath(new URL(`file:${rest}`));
     } catch (error) {
-      throw new UsageError(`${label} is not a SQLite file URL: ${error instanceof Error ? error.message : String(error)} (use ${scheme}:./relative.db or ${scheme}:///absolute/path.db)`);
+      throw usageError(`${label} is not a SQLite file URL: ${error instanceof Error ? error.message : String(error)} (use ${scheme}:./relative.db or ${scheme}:///absolute/path.db)`);
     }
-    if (new URL(`file:${rest}`).search !== '') throw new UsageError(`${label}: query parameters are not supported in a SQLite URL`);
+    if (new URL(`file:${rest}`).search !== '') throw usageError(`${label}: query parameters are not supported in a SQLite URL`);
     return path;
   }
   // sqlite:./x.db, file:x.db, sqlite:/abs/x.db: the path as written. Parsed under a
   // non-special scheme, because WHATWG resolves `file:./x.db` against the root (/x.db).
   const url = parseUrl(`sqlite:${rest}`);
-  if (url === null || url.pathname === '') throw new UsageError(`${label} names no SQLite file (use ${scheme}:./relative.db or ${scheme}:///absolute/path.db)`);
-  if (url.search !== '' || url.hash !== '') throw new UsageError(`${label}: query parameters and fragments are not supported in a SQLite URL`);
+  if (url === null || url.pathname === '') throw usageError(`${label} names no SQLite file (use ${scheme}:./relative.db or ${scheme}:///absolute/path.db)`);
+  if (url.search !== '' || url.hash !== '') throw usageError(`${label}: query parameters and fragments are not supported in a SQLite URL`);
   try {
     return decodeURIComponent(url.pathname);
   } catch {
-    throw new UsageError(`${label} has invalid percent-encoding`);
+    throw usageError(`${label} has invalid percent-encoding`);
   }
 }
 
 /**
  * Parses a CLI `<database>` argument: `postgres://`/`postgresql://` (pg), `mysql://`/
  * `mariadb://` (mysql2), `sqlite:`/`file:` URLs and anything without a scheme a SQLite
- * file path. Other schemes, and URLs that do not parse, are a {@link UsageError} that
+ * file path. Other schemes, and URLs that do not parse, are a usage error that
  * never quotes the password.
  *
  * @example
@@ -131,11 +137,11 @@ export function parseTarget(argument: string): DatabaseTarget {
   if (scheme === undefined) return { kind: 'sqlite', path: argument, label };
   if (scheme === 'sqlite' || scheme === 'file') return { kind: 'sqlite', path: sqlitePath(argument, scheme), label };
   if (scheme !== 'postgres' && scheme !== 'postgresql' && scheme !== 'mysql' && scheme !== 'mariadb') {
-    throw new UsageError(`unsupported database URL scheme "${scheme}:" in ${label} (use ${SUPPORTED}; prefix a file name containing ":" with ./)`);
+    throw usageError(`unsupported database URL scheme "${scheme}:" in ${label} (use ${SUPPORTED}; prefix a file name containing ":" with ./)`);
   }
   const url = parseUrl(argument);
   if (url === null || !AUTHORITY_URL.test(argument)) {
-    throw new UsageError(`${label} is not a valid ${scheme}:// URL (percent-encode special characters in the user name and password, e.g. "/" as %2F, "@" as %40)`);
+    throw usageError(`${label} is not a valid ${scheme}:// URL (percent-encode special characters in the user name and password, e.g. "/" as %2F, "@" as %40)`);
   }
   if (scheme === 'mysql' || scheme === 'mariadb') {
     // mysql2 reads only mysql: URLs; MariaDB speaks the same protocol.

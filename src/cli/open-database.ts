@@ -2,9 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
-import { parseTarget, UsageError } from './database-target.js';
+import { parseTarget, usageError } from './database-target.js';
 
-export { redact, redactMessage, UsageError } from './database-target.js';
+export { isUsageError, redact, redactMessage, usageError } from './database-target.js';
 
 /** A database the CLI opened, and how to close it. */
 export interface OpenedDatabase {
@@ -20,7 +20,7 @@ async function importDriver<T>(name: string, load: () => Promise<T>): Promise<T>
   try {
     return await load();
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') throw new UsageError(`this database needs the "${name}" package: npm install ${name}`);
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') throw usageError(`this database needs the "${name}" package: npm install ${name}`);
     throw error;
   }
 }
@@ -44,7 +44,7 @@ export async function openDatabase(argument: string, options: { readonly create:
     return { db: new Kysely({ dialect: new MysqlDialect({ pool: createPool({ uri: target.url, connectionLimit: 1 }) }) }), label };
   }
   const { path } = target;
-  if (!options.create && !existsSync(path)) throw new UsageError(`no SQLite database at ${path} (run "tessera migrate ${argument}" first)`);
+  if (!options.create && !existsSync(path)) throw usageError(`no SQLite database at ${path} (run "tessera migrate ${argument}" first)`);
   if (options.create && path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const { default: Database } = await importDriver('better-sqlite3', () => import('better-sqlite3'));
   const database = new Database(path);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { kyselyStore, migrateSessions } from '../stores/kysely/index.js';
 import type { Store } from '../index.js';
-import { openDatabase, redactMessage, UsageError, type OpenedDatabase } from './open-database.js';
+import { isUsageError, openDatabase, redactMessage, usageError, type OpenedDatabase } from './open-database.js';
 
 export const USAGE = `Usage:
   tessera migrate <database> [--table <name>] [--migrations-table <name>]
@@ -39,7 +39,7 @@ async function purgeOf(deleteExpired: Store['deleteExpired'], sqlite: OpenedData
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) throw usageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return parsed;
 }
 
@@ -63,17 +63,23 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
       options: { table: { type: 'string' }, 'migrations-table': { type: 'string' }, 'batch-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
     command = positionals[0];
-    args = { positionals: positionals.slice(1), table: values.table, migrationsTable: values['migrations-table'], batchSize: positiveInteger('batch-size', values['batch-size'], 1000), help: values.help === true };
+    args = {
+      positionals: positionals.slice(1),
+      table: values.table,
+      migrationsTable: values['migrations-table'],
+      batchSize: positiveInteger('batch-size', values['batch-size'], 1000),
+      help: values.help === true,
+    };
     if (args.help) {
       io.out(USAGE);
       return 0;
     }
     const expected = command === 'revoke-user' ? 2 : 1;
     if (command !== 'migrate' && command !== 'purge-expired' && command !== 'revoke-user') {
-      throw new UsageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
+      throw usageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
     }
     if (args.positionals.length !== expected) {
-      throw new UsageError(`${command} takes ${expected === 2 ? '<database> <userId>' : '<database>'}, got ${args.positionals.length} argument(s)`);
+      throw usageError(`${command} takes ${expected === 2 ? '<database> <userId>' : '<database>'}, got ${args.positionals.length} argument(s)`);
     }
   } catch (error) {
     io.err(`tessera: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
@@ -87,7 +93,7 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
     opened = await openDatabase(target, { create: command === 'migrate' });
   } catch (error) {
     io.err(`tessera: ${redactMessage(error instanceof Error ? error.message : String(error), target)}`);
-    return error instanceof UsageError ? 2 : 1;
+    return isUsageError(error) ? 2 : 1;
   }
   const { db, label } = opened;
   try {
@@ -114,7 +120,7 @@ export async function runCli(argv: readonly string[], io: CliOutput): Promise<nu
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err(`tessera: ${command} failed on ${label}: ${redactMessage(message, target)}`);
-    return error instanceof Error && 'code' in error && error.code === 'INVALID_CONFIG' ? 2 : 1;
+    return isUsageError(error) ? 2 : 1;
   } finally {
     await db.destroy();
   }

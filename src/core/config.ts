@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { CookieAttributes } from './cookie.js';
 import { normaliseOrigin, type CsrfPolicy } from './csrf.js';
-import { durationToSeconds, type Duration } from './duration.js';
+import { durationToMs, type Duration } from './duration.js';
 import { SessionError } from './errors.js';
 import type { SessionEvent } from './events.js';
 import type { TrustProxy } from './request.js';
@@ -33,7 +33,7 @@ export interface SessionsConfig<Data extends SessionData = SessionData> {
    * existing data, so rotating means prepending a new secret and, later, dropping the old one.
    */
   readonly secrets: readonly (string | Uint8Array)[];
-  /** Inactivity limit, enforced on the server. Default `'14d'` (Django's `SESSION_COOKIE_AGE`). */
+  /** Inactivity limit, enforced on the server: milliseconds or a string such as `'15m'`. Default `'14d'` (Django's `SESSION_COOKIE_AGE`). */
   readonly idleTimeout?: Duration;
   /** Lifetime limit from sign-in (or creation), never extended by activity. Default `'30d'`. */
   readonly absoluteTimeout?: Duration;
@@ -151,14 +151,15 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
   if (!Array.isArray(config.secrets) || config.secrets.length === 0) {
     throw invalid('secrets: at least one secret is required (32 bytes or more, e.g. crypto.randomBytes(32).toString("base64url"))');
   }
-  config.secrets.forEach((secret, index) => {
+  const secrets: readonly (string | Uint8Array | undefined)[] = config.secrets;
+  secrets.forEach((secret, index) => {
     const bytes = typeof secret === 'string' ? Buffer.byteLength(secret, 'utf8') : secret?.byteLength;
     if (typeof bytes !== 'number' || bytes < 32) throw invalid(`secrets[${index}]: a secret must be at least 32 bytes`);
   });
 
-  const idleMs = durationToSeconds(config.idleTimeout ?? '14d', 'idleTimeout') * 1000;
-  const absoluteMs = durationToSeconds(config.absoluteTimeout ?? '30d', 'absoluteTimeout') * 1000;
-  const graceMs = durationToSeconds(config.rotationGrace ?? '30s', 'rotationGrace') * 1000;
+  const idleMs = durationToMs(config.idleTimeout ?? '14d', 'idleTimeout');
+  const absoluteMs = durationToMs(config.absoluteTimeout ?? '30d', 'absoluteTimeout');
+  const graceMs = durationToMs(config.rotationGrace ?? '30s', 'rotationGrace');
   if (idleMs > absoluteMs) throw invalid('idleTimeout must not be longer than absoluteTimeout');
 
   const cookie = config.cookie ?? {};
@@ -186,9 +187,7 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw invalid(`allowedOrigins: "${origin}" must be scheme://host[:port] with no path`);
     allowedOrigins.add(normaliseOrigin(origin));
   }
-  const customHeaders = (config.csrfHeaders ?? ['x-csrf-protection', 'x-trpc-source', 'x-graphql-yoga-csrf', 'apollo-require-preflight']).map((name) =>
-    name.toLowerCase(),
-  );
+  const customHeaders = (config.csrfHeaders ?? ['x-csrf-protection', 'x-trpc-source', 'x-graphql-yoga-csrf', 'apollo-require-preflight']).map((name) => name.toLowerCase());
 
   const maxSessionsPerUser = config.maxSessionsPerUser;
   if (maxSessionsPerUser !== undefined && (!Number.isInteger(maxSessionsPerUser) || maxSessionsPerUser < 1)) {
@@ -213,7 +212,7 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
     cookieAttributes: Object.freeze({ sameSite, path, domain: cookie.domain }),
     maxDataBytes,
     schema: config.schema,
-    trustProxy: Array.isArray(trustProxy) ? Object.freeze([...trustProxy]) : trustProxy,
+    trustProxy: typeof trustProxy === 'number' ? trustProxy : Object.freeze([...trustProxy]),
     csrf: Object.freeze({ allowedOrigins, customHeaders: Object.freeze(customHeaders) }),
     verifyUser: config.verifyUser,
     maxSessionsPerUser,

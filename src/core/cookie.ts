@@ -11,7 +11,7 @@ export const AMBIGUOUS: unique symbol = Symbol('ambiguous cookie');
 /**
  * Finds the value of the cookie named exactly `name` in a `Cookie` header.
  *
- * Strict on purpose (DESIGN.md §4): the name matches byte for byte, nothing is decoded
+ * Strict on purpose (docs/architecture.md, "Security model"): the name matches byte for byte, nothing is decoded
  * or trimmed, and a second cookie of the same name makes the result {@link AMBIGUOUS}
  * instead of "first wins" as general parsers do (RFC 6265 §5.4 leaves order to the client,
  * so the first one may be the attacker's). Only spaces and tabs are skipped before a name
@@ -65,7 +65,7 @@ const attributeTails = new WeakMap<CookieAttributes, Map<string, string>>();
  */
 function attributeTail(name: string, attributes: CookieAttributes, secure: boolean): string {
   let byName = attributeTails.get(attributes);
-  if (byName === undefined) attributeTails.set(attributes, (byName = new Map()));
+  if (byName === undefined) attributeTails.set(attributes, (byName = new Map<string, string>()));
   const key = `${secure ? 's' : 'p'}${name}`;
   let tail = byName.get(key);
   if (tail === undefined) {
@@ -87,16 +87,12 @@ function attributeTail(name: string, attributes: CookieAttributes, secure: boole
  * `Set-Cookie` for a session token. `Max-Age` is the absolute deadline (capped at
  * 400 days, RFC 6265bis §5.6.2); the idle deadline lives on the server only.
  */
-export function serializeSessionCookie(
-  name: string,
-  value: string,
-  attributes: CookieAttributes,
-  secure: boolean,
-  maxAgeSeconds: number,
-): string {
+export function serializeSessionCookie(name: string, value: string, attributes: CookieAttributes, secure: boolean, maxAgeSeconds: number): string {
   // Whole seconds (RFC 6265bis §4.1.1: Max-Age is digits only; the cookie library throws on
-  // a fraction), rounded down so the cookie never outlives the absolute deadline.
-  const maxAge = Math.max(0, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400)));
+  // a fraction), rounded down so the cookie never outlives the absolute deadline by a whole
+  // second; but at least 1 for a deadline still ahead, since Max-Age=0 deletes the cookie at
+  // once (the server enforces the exact, sub-second deadline).
+  const maxAge = maxAgeSeconds > 0 ? Math.max(1, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400))) : 0;
   if (!PLAIN_VALUE.test(value)) {
     return serialize(name, value, {
       httpOnly: true,
@@ -121,7 +117,7 @@ const clearingCookies = new WeakMap<CookieAttributes, Map<string, string>>();
  */
 export function serializeClearingCookie(name: string, attributes: CookieAttributes, secure: boolean): string {
   let byName = clearingCookies.get(attributes);
-  if (byName === undefined) clearingCookies.set(attributes, (byName = new Map()));
+  if (byName === undefined) clearingCookies.set(attributes, (byName = new Map<string, string>()));
   const key = `${secure ? 's' : 'p'}${name}`;
   let cookie = byName.get(key);
   if (cookie === undefined) {

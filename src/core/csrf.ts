@@ -41,7 +41,7 @@ export function originAllowed(facts: RequestFacts, policy: CsrfPolicy): boolean 
 }
 
 /**
- * The CSRF rule of DESIGN.md §4, shared by every adapter (OWASP CSRF cheat sheet:
+ * The CSRF rule (docs/architecture.md, "Security model"), shared by every adapter (OWASP CSRF cheat sheet:
  * Fetch Metadata first, then Origin verification, then the simple-request rule).
  *
  * 1. `Sec-Fetch-Site: cross-site` is refused.

@@ -1,29 +1,31 @@
 import { SessionError } from './errors.js';
 
 /**
- * A length of time: a whole number of seconds, or a string such as `'30s'`, `'15m'`, `'1h'`, `'14d'`.
+ * A length of time: a number of milliseconds (the JavaScript convention, as in `setTimeout`),
+ * or a string with a unit: `'500ms'`, `'1.5s'`, `'15m'`, `'1h'`, `'14d'`.
  */
-export type Duration = number | `${number}${'s' | 'm' | 'h' | 'd'}`;
+export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
 
-const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /**
- * Converts a {@link Duration} to whole seconds, naming `option` in the error for a bad value.
+ * Converts a {@link Duration} to milliseconds, exactly (no rounding), naming `option` in the
+ * `INVALID_CONFIG` error for a zero, negative, non-finite or malformed value.
  * Called once, at construction; never per request.
  */
-export function durationToSeconds(value: Duration, option: string): number {
-  let seconds: number;
+export function durationToMs(value: Duration, option: string): number {
+  let ms: number;
   if (typeof value === 'number') {
-    seconds = value;
+    ms = value;
   } else {
-    const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value);
+    const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value) : null;
     if (!match) {
-      throw new SessionError('INVALID_CONFIG', `${option}: "${value}" is not a duration (use seconds, or a string like "15m", "1h", "14d")`);
+      throw new SessionError('INVALID_CONFIG', `${option}: ${JSON.stringify(value)} is not a duration (use milliseconds, or a string like "500ms", "30s", "15m", "1h", "14d")`);
     }
-    seconds = Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
+    ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   }
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new SessionError('INVALID_CONFIG', `${option} must be a positive duration`);
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new SessionError('INVALID_CONFIG', `${option} must be a positive, finite duration, got ${String(value)}`);
   }
-  return Math.floor(seconds);
+  return ms;
 }

@@ -40,7 +40,7 @@ const STATUS: Readonly<Record<SessionErrorCode, number>> = {
 };
 
 /**
- * The HTTP status that belongs to a session error code (DESIGN.md §4, "Errors, one table").
+ * The HTTP status that belongs to a session error code (docs/architecture.md, "Errors").
  *
  * @example
  * ```ts

@@ -1,11 +1,12 @@
 import type { RateLimitAttempt } from './config.js';
-import { durationToSeconds, type Duration } from './duration.js';
+import { SessionError } from './errors.js';
+import { durationToMs, type Duration } from './duration.js';
 
 /** Options of {@link memoryRateLimiter}. */
 export interface MemoryRateLimiterOptions {
   /** Attempts of one kind allowed per client address and window. */
   readonly limit: number;
-  /** The window length. Default `'1m'`. */
+  /** The window length: milliseconds or a string such as `'1m'`, `'500ms'`. Default `'1m'`. */
   readonly window?: Duration;
   /** The clock, for tests. */
   readonly clock?: () => Date;
@@ -22,8 +23,8 @@ export interface MemoryRateLimiterOptions {
  * ```
  */
 export function memoryRateLimiter(options: MemoryRateLimiterOptions): (attempt: RateLimitAttempt) => boolean {
-  if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError('memoryRateLimiter: limit must be a positive integer');
-  const windowMs = durationToSeconds(options.window ?? '1m', 'window') * 1000;
+  if (!Number.isInteger(options.limit) || options.limit < 1) throw new SessionError('INVALID_CONFIG', 'memoryRateLimiter: limit must be a positive integer');
+  const windowMs = durationToMs(options.window ?? '1m', 'memoryRateLimiter: window');
   const now = options.clock ? () => options.clock!().getTime() : Date.now;
   let windowStart = 0;
   let counts = new Map<string, number>();

@@ -13,8 +13,6 @@ interface SealKey {
 /** The result of opening sealed data. */
 export interface Unsealed {
   readonly plaintext: string;
-  /** `true` when an older secret opened it: the next write re-seals with the current one. */
-  readonly stale: boolean;
 }
 
 /**
@@ -25,7 +23,7 @@ export interface Unsealed {
  */
 export class Keyring {
   readonly #keys: readonly SealKey[];
-  readonly #byId: ReadonlyMap<string, { key: SealKey; index: number }>;
+  readonly #byId: ReadonlyMap<string, SealKey>;
 
   constructor(secrets: readonly (string | Uint8Array)[], purpose: string) {
     this.#keys = secrets.map((secret) => {
@@ -34,7 +32,7 @@ export class Keyring {
       const id = createHash('sha256').update(key).update('key-id').digest('base64url').slice(0, KEY_ID_LENGTH);
       return { id, key };
     });
-    this.#byId = new Map(this.#keys.map((key, index) => [key.id, { key, index }]));
+    this.#byId = new Map(this.#keys.map((key) => [key.id, key]));
   }
 
   /**
@@ -55,16 +53,16 @@ export class Keyring {
   /** Opens a sealed value, or returns `null` when no key opens it (tampered, foreign, or from a retired secret). */
   unseal(sealed: string, associatedData: string): Unsealed | null {
     if (sealed.charCodeAt(KEY_ID_LENGTH) !== 46 /* . */) return null;
-    const entry = this.#byId.get(sealed.slice(0, KEY_ID_LENGTH));
-    if (!entry) return null;
+    const key = this.#byId.get(sealed.slice(0, KEY_ID_LENGTH));
+    if (!key) return null;
     const body = Buffer.from(sealed.slice(KEY_ID_LENGTH + 1), 'base64url');
     if (body.length < IV_BYTES + TAG_BYTES) return null;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', entry.key.key, body.subarray(0, IV_BYTES));
+      const decipher = createDecipheriv('aes-256-gcm', key.key, body.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(associatedData, 'utf8'));
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
       const plaintext = decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES), undefined, 'utf8') + decipher.final('utf8');
-      return { plaintext, stale: entry.index > 0 };
+      return { plaintext };
     } catch {
       return null;
     }

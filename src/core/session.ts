@@ -1,5 +1,5 @@
 import type { SessionData } from './config.js';
-import { durationToSeconds, type Duration } from './duration.js';
+import { durationToMs, type Duration } from './duration.js';
 import { SessionError } from './errors.js';
 import { applyOp, isEmptyObject, toJson } from './data-ops.js';
 import { flushState, snapshotCommittedData, type DataOp, type SessionState } from './session-state.js';
@@ -238,7 +238,7 @@ export class Session<Data extends SessionData = SessionData> {
     state.accessed = true;
     if (state.userId === null || state.authenticatedAt === null) throw new SessionError('UNAUTHENTICATED', 'sign in first');
     if (state.viaGrace) throw new SessionError('REAUTH_REQUIRED', 'this request used a session secret that a rotation has replaced; sign in again');
-    const limitMs = durationToSeconds(maxAge, 'requireRecentAuth(maxAge)') * 1000;
+    const limitMs = durationToMs(maxAge, 'requireRecentAuth(maxAge)');
     if (state.config.now() - state.authenticatedAt.getTime() > limitMs) {
       throw new SessionError('REAUTH_REQUIRED', 'this operation needs a recent sign-in; sign in again');
     }

@@ -1,4 +1,5 @@
 import { commitDue, commitSession } from './commit.js';
+import { SessionError } from './errors.js';
 import { resolveConfig, type ResolvedConfig, type SessionData, type SessionsConfig } from './config.js';
 import { loadSession, storeCall } from './load.js';
 import { ServerSessionScope, type SessionAdministration, type SessionSummary } from './server-session-scope.js';
@@ -84,7 +85,7 @@ export function createSessions<Data extends SessionData = SessionData>(config: S
 
     async purgeExpired(options: { readonly batchSize?: number } = {}): Promise<number> {
       const batchSize = options.batchSize ?? 500;
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('purgeExpired: batchSize must be a positive integer');
+      if (!Number.isInteger(batchSize) || batchSize < 1) throw new SessionError('INVALID_CONFIG', 'purgeExpired: batchSize must be a positive integer');
       let total = 0;
       for (;;) {
         const deleted = await storeCall('purge', () => store.deleteExpired(new Date(resolved.now()), batchSize));

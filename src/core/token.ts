@@ -22,11 +22,6 @@ export function generateId(): string {
   return randomBytes(ID_BYTES).toString('base64url');
 }
 
-/** A fresh random secret. */
-export function generateSecret(): string {
-  return randomBytes(SECRET_BYTES).toString('base64url');
-}
-
 /** A fresh secret and the IV that seals the data written with it. */
 export interface SecretDraw {
   readonly secret: string;

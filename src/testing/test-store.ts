@@ -1,3 +1,4 @@
+import { SessionError } from '../index.js';
 import { expiryCases } from './expiry-cases.js';
 import { recordCases } from './record-cases.js';
 import { STORE_CAPABILITIES, type StoreCapability, type StoreFactory, type TestApi, type TestStoreOptions } from './test-api.js';
@@ -22,6 +23,7 @@ const GROUPS: Readonly<Record<StoreCapability, (api: TestApi, makeStore: StoreFa
  * @example
  * ```ts
  * import { describe, expect, it } from 'vitest';
+ * import { redisStore } from 'tessera/redis';
  * import { testStore } from 'tessera/testing';
  *
  * testStore({ describe, it, expect }, 'redisStore', async () => {
@@ -33,7 +35,7 @@ const GROUPS: Readonly<Record<StoreCapability, (api: TestApi, makeStore: StoreFa
 export function testStore(api: TestApi, name: string, makeStore: StoreFactory, options: TestStoreOptions = {}): void {
   const capabilities = new Set<StoreCapability>(options.capabilities ?? STORE_CAPABILITIES);
   for (const capability of capabilities) {
-    if (!STORE_CAPABILITIES.includes(capability)) throw new TypeError(`testStore: unknown capability ${JSON.stringify(capability)}`);
+    if (!STORE_CAPABILITIES.includes(capability)) throw new SessionError('INVALID_CONFIG', `testStore: unknown capability ${JSON.stringify(capability)}`);
   }
   api.describe(`Store contract: ${name}`, () => {
     api.describe('get, create, delete', () => recordCases(api, makeStore));

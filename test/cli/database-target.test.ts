@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTarget, redact, redactMessage, UsageError } from '../../src/cli/database-target.js';
+import { parseTarget, redact, redactMessage } from '../../src/cli/database-target.js';
 
 /**
  * The CLI's redaction before it parsed URLs, kept as the control: each case below shows
@@ -30,7 +30,7 @@ describe('redact: passwords never printed', () => {
     const argument = 'postgres://app:a/b@db.internal/prod';
     expect(naiveRedact(argument)).toBe(argument); // control: the old regex printed it whole
     expect(redact(argument)).toBe('postgres://***');
-    expect(() => parseTarget(argument)).toThrow(UsageError);
+    expect(() => parseTarget(argument)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
     expect(() => parseTarget(argument)).toThrow(/^postgres:\/\/\*\*\* is not a valid postgres:\/\/ URL/);
   });
 
@@ -99,7 +99,7 @@ describe('parseTarget', () => {
     ['file://otherhost/tmp/x.db', /is not a SQLite file URL/],
     ['sqlite:', /names no SQLite file/],
   ])('%s is a clear usage error', (argument, message) => {
-    expect(() => parseTarget(argument)).toThrow(UsageError);
+    expect(() => parseTarget(argument)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
     expect(() => parseTarget(argument)).toThrow(message);
   });
 

@@ -74,7 +74,7 @@ describe('concurrent requests on one session (versioned compare-and-swap)', () =
     b?.rotate();
     const ha = new Headers();
     const hb = new Headers();
-    const results = await Promise.allSettled([sessions.commit(a!, ha), sessions.commit(b!, hb)]);
+    const results = await Promise.allSettled([sessions.commit(a, ha), sessions.commit(b, hb)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const winner = cookieFrom(results[0]?.status === 'fulfilled' ? ha : hb);
     expect((await sessions.load(post(winner))).userId).toBe('alice');

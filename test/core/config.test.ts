@@ -4,7 +4,7 @@ import { SECRET } from '../helpers/engine.js';
 
 function configError(config: Partial<SessionsConfig>): SessionError {
   try {
-    createSessions({ store: memoryStore(), secrets: [SECRET], ...config } as SessionsConfig);
+    createSessions({ store: memoryStore(), secrets: [SECRET], ...config });
   } catch (error) {
     expect(error).toBeInstanceOf(SessionError);
     return error as SessionError;

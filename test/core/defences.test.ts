@@ -93,7 +93,7 @@ describe('rate limit hook', () => {
     expect(limiter({ ...attempt, clientAddress: '192.0.2.2' })).toBe(true);
     now += 60_000;
     expect(limiter(attempt)).toBe(true);
-    expect(() => memoryRateLimiter({ limit: 0 })).toThrow(RangeError);
+    expect(() => memoryRateLimiter({ limit: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
 });
 

@@ -9,7 +9,7 @@ describe('Keyring (AES-256-GCM at rest)', () => {
     const ring = new Keyring([K1], 'session-data');
     const sealed = ring.seal('{"cart":["apple"]}', 'id-1');
     expect(sealed).not.toContain('apple');
-    expect(ring.unseal(sealed, 'id-1')).toEqual({ plaintext: '{"cart":["apple"]}', stale: false });
+    expect(ring.unseal(sealed, 'id-1')).toEqual({ plaintext: '{"cart":["apple"]}' });
   });
 
   it('binds data to its record id', () => {
@@ -28,9 +28,9 @@ describe('Keyring (AES-256-GCM at rest)', () => {
     expect(ring.unseal('garbage', 'id')).toBeNull();
   });
 
-  it('opens data sealed with an older secret, marked stale; drops it when the secret is retired', () => {
+  it('opens data sealed with an older secret; drops it when the secret is retired', () => {
     const old = new Keyring([K1], 'session-data').seal('data', 'id');
-    expect(new Keyring([K2, K1], 'session-data').unseal(old, 'id')).toEqual({ plaintext: 'data', stale: true });
+    expect(new Keyring([K2, K1], 'session-data').unseal(old, 'id')).toEqual({ plaintext: 'data' });
     expect(new Keyring([K2], 'session-data').unseal(old, 'id')).toBeNull();
   });
 

@@ -71,7 +71,7 @@ describe('sqliteStore: its statements, prepared once, on the connection it share
     try {
       const record = sampleRecord();
       const failure = new Error('roll back');
-      let created: Promise<boolean> | null = null;
+      let created = null as Promise<boolean> | null; // assigned in the callback, which narrowing does not see
       await expect(
         store.db.transaction().execute(async (trx) => {
           await sql`select 1`.execute(trx);
@@ -95,7 +95,7 @@ describe('sqliteStore: its statements, prepared once, on the connection it share
       await store.create(first);
       await store.create(sampleRecord());
       const record = sampleRecord();
-      let created: Promise<boolean> | null = null;
+      let created = null as Promise<boolean> | null; // assigned in the callback, which narrowing does not see
       let deleted: Promise<boolean> | null = null;
       for await (const row of store.db.selectFrom('tessera_sessions').select('id').stream()) {
         expect(row.id).toBeTypeOf('string');

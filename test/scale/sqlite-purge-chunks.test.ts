@@ -79,7 +79,7 @@ describe('sqliteStore purges a large batch in chunks', () => {
     try {
       const path = join(dir, 'sessions.db');
       store = await sqliteStore(path);
-      const expired = (): Promise<unknown> => Promise.all(Array.from({ length: 200 }, () => store?.create({ ...record(new Date(now.getTime() - 1000)), data: randomBytes(300).toString('base64url') })));
+      const expired = (): Promise<unknown> => Promise.all(Array.from({ length: 200 }, () => store!.create({ ...record(new Date(now.getTime() - 1000)), data: randomBytes(300).toString('base64url') })));
       await expired();
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
 

@@ -18,7 +18,7 @@ async function counted(kind: (typeof ADAPTERS)[number]) {
   const requests: string[] = [];
   const page = client(server.url, { pageOrigin: server.origin });
   const tap = { ...page.browser, fetch: (input: string | URL | Request, init?: RequestInit) => {
-    requests.push(String(input));
+    requests.push(input instanceof Request ? input.url : String(input));
     return page.browser.fetch(input, init);
   } };
   const batched = client(server.url, { pageOrigin: server.origin }, tap);

@@ -45,7 +45,7 @@ describe.each(ADAPTERS)('%s adapter: concurrent requests of one session', (kind)
     gate.arm(2);
     const [, write] = await Promise.allSettled([a.session.logout.mutate(), b.set.mutate({ key: 'theme', value: 'dark' })]);
     expect(gate.loadsSeen()).toBe(2);
-    if (write.status === 'rejected') expect(await codeOf(Promise.reject(write.reason))).toBe('CONFLICT');
+    if (write.status === 'rejected') expect(await codeOf(Promise.reject(write.reason as Error))).toBe('CONFLICT');
     expect((await a.session.me.query()).userId).toBeNull();
     expect(await a.read.query('theme')).toBeNull();
   });

@@ -45,6 +45,7 @@ describe('the client infers the session router from the app router', () => {
 
   it('a custom Standard Schema (zod) types login’s input and authenticate’s credentials', () => {
     const t = initTRPC.context<ReturnType<typeof sessionContext>>().create();
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a type test: only its type is asserted
     const router = t.router({
       auth: createSessionRouter(t, {
         credentials: z.object({ email: z.email(), password: z.string(), otp: z.string().length(6) }),
@@ -74,6 +75,7 @@ describe('the compiler checks the app context', () => {
   });
 
   it('session procedures see the typed, loaded session; authed ones a userId', () => {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a type test: only its type is used
     const createContext = (opts: FetchCreateContextFnOptions) => ({ ...sessionContext(opts), db: 'db' });
     const t = initTRPC.context<typeof createContext>().create();
     const { sessionProcedure, authedProcedure } = createSessionProcedures(t);

@@ -121,6 +121,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     plugins: [useSessions(options.manager ?? sessions)],
     ...options.yoga,
   });
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Yoga's node handler returns a promise that it settles itself
   const server: Server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -138,6 +139,7 @@ export interface GraphQLResponse {
   readonly headers: Headers;
   readonly text: string;
   /** Parsed JSON, inspected ad hoc by the tests (test-only `any`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
   readonly body: any;
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionLogEntry, SessionRecord, SessionTouch, Store } from '../../index.js';
+import { SessionError } from '../../index.js';
 import { CacheHealth } from './cache-health.js';
 import { cacheFillScript, cacheGetScript, cacheInvalidateScript, cacheReleaseScript, cacheTouchScript, cacheUpdateScript } from './cache-scripts.js';
 import { decodeRecord, encodeRecord } from './record-codec.js';
@@ -34,7 +35,7 @@ const LEASE_MS = 5_000;
 
 function positiveSeconds(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`cachedStore: ${option} must be a positive number of seconds`);
+  if (!Number.isFinite(value) || value <= 0) throw new SessionError('INVALID_CONFIG', `cachedStore: ${option} must be a positive number of seconds`);
   return value;
 }
 

@@ -1,3 +1,5 @@
+import { SessionError } from '../../index.js';
+
 /**
  * The slice of a Redis client that tessera uses: one generic command call.
  *
@@ -29,14 +31,14 @@ export interface ObservableRedisClient extends RedisClient {
 export function assertNoClientKeyPrefix(client: RedisClient, option: string): void {
   const options = (client as { readonly options?: { readonly keyPrefix?: unknown } }).options;
   if (typeof options?.keyPrefix === 'string' && options.keyPrefix !== '') {
-    throw new TypeError(`${option}: the Redis client has keyPrefix "${options.keyPrefix}"; ioredis does not apply it inside scripts. Drop it and pass prefix to the store instead.`);
+    throw new SessionError('INVALID_CONFIG', `${option}: the Redis client has keyPrefix "${options.keyPrefix}"; ioredis does not apply it inside scripts. Drop it and pass prefix to the store instead.`);
   }
 }
 
 /** Throws at construction for a prefix that cannot namespace keys. */
 export function assertPrefix(prefix: string, option: string): void {
   // Django CVE-2011-4136: un-namespaced keys let any cache entry be read as a session.
-  if (prefix.length === 0) throw new TypeError(`${option}: prefix must not be empty; session keys must never share a namespace with the app's keys`);
+  if (prefix.length === 0) throw new SessionError('INVALID_CONFIG', `${option}: prefix must not be empty; session keys must never share a namespace with the app's keys`);
 }
 
 /** A reply as an integer (RESP2/RESP3, with or without ioredis' `stringNumbers`). */

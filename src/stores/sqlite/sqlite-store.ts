@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { MaybePromise, SessionRecord, SessionTouch, Store } from '../../index.js';
+import { SessionError, type MaybePromise, type SessionRecord, type SessionTouch, type Store } from '../../index.js';
 import { migrateSessions, type SessionTables } from '../kysely/index.js';
 import { sqlitePurge } from './chunked-purge.js';
 import { prepareDatabaseDirectory } from './database-file.js';
@@ -52,7 +52,7 @@ export interface SqliteStore extends Store {
  */
 export async function sqliteStore(path: string = DEFAULT_SQLITE_PATH, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError('sqliteStore: busyTimeoutMs must be a non-negative integer');
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new SessionError('INVALID_CONFIG', 'sqliteStore: busyTimeoutMs must be a non-negative integer');
   prepareDatabaseDirectory(path, DEFAULT_SQLITE_PATH);
   const database = new Database(path);
   let db: Kysely<SessionTables>;

@@ -1,4 +1,5 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { SessionError } from '../../index.js';
 
 /** Options of {@link cacheStatements}. */
 export interface StatementCacheOptions {
@@ -27,7 +28,7 @@ export interface StatementCacheOptions {
  */
 export function cacheStatements(database: SqliteDatabase, options: StatementCacheOptions = {}): SqliteDatabase {
   const max = options.max ?? 256;
-  if (!Number.isInteger(max) || max < 1) throw new RangeError('cacheStatements: max must be a positive integer');
+  if (!Number.isInteger(max) || max < 1) throw new SessionError('INVALID_CONFIG', 'cacheStatements: max must be a positive integer');
   const cache = new Map<string, SqliteStatement>();
   return {
     prepare(sql: string): SqliteStatement {
