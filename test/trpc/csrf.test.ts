@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeApp } from './app.js';
 import { client, codeOf } from './client.js';
-import { browser } from './jar.js';
+import { browser } from '../helpers/cookie-jar.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 
 const running: Running[] = [];

@@ -6,7 +6,7 @@ import type { Store } from '../../src/index.js';
 import { sqliteStore, type SqliteStore } from '../../src/stores/sqlite/index.js';
 import { makeApp } from './app.js';
 import { client, codeOf } from './client.js';
-import { browser } from './jar.js';
+import { browser } from '../helpers/cookie-jar.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 
 const running: Running[] = [];

@@ -1,7 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { SessionManager, Sessions } from 'tessera';
+import type { SessionManager } from 'tessera';
 import { createSessionContext, createSessionProcedures, createSessionRouter, type SessionContextOptions } from 'tessera/trpc';
 import { z } from 'zod';
+import { CART_ITEM_MAX, reauthenticate, signIn, withItem } from './actions.js';
 import { PREFERENCE_KEYS, type AppSession } from './app-session.js';
 import type { UserDirectory } from './users.js';
 
@@ -18,19 +19,14 @@ export function buildTrpc(sessions: SessionManager<AppSession>, users: UserDirec
 
   const router = t.router({
     session: createSessionRouter(t, {
-      async authenticate({ username, password }, ctx) {
-        const user = await ctx.users.authenticate(username, password);
-        if (!user) return null;
-        const fingerprint = await ctx.users.fingerprint(user.id);
-        return fingerprint === null ? { id: user.id } : { id: user.id, fingerprint };
-      },
+      authenticate: (credentials, ctx) => signIn(ctx.users, credentials),
     }),
     cart: t.router({
       get: sessionProcedure.query(({ ctx }) => ctx.session.get('cart') ?? []),
       // update() re-runs on the latest stored cart when two tabs add at once, so no item is lost.
       add: sessionProcedure
-        .input(z.object({ item: z.string().trim().min(1).max(100) }))
-        .mutation(({ ctx, input }) => ctx.session.update('cart', (cart = []) => [...cart, input.item])),
+        .input(z.object({ item: z.string().trim().min(1).max(CART_ITEM_MAX) }))
+        .mutation(({ ctx, input }) => ctx.session.update('cart', (cart) => withItem(cart, input.item))),
     }),
     preferences: t.router({
       get: sessionProcedure.query(({ ctx }) => Object.fromEntries(PREFERENCE_KEYS.map((key) => [key, ctx.session.get(key) ?? null])) as Record<(typeof PREFERENCE_KEYS)[number], string | null>),
@@ -54,32 +50,6 @@ export function buildTrpc(sessions: SessionManager<AppSession>, users: UserDirec
     }),
   });
   return { router, createContext };
-}
-
-/**
- * After a password change: sign in again on this session (new secret, fresh
- * `authenticatedAt`, new credential fingerprint) and end every other session of the user.
- * Sealed-cookie sessions (`cookieSessions()`) cannot be deleted: there the new fingerprint
- * is what ends the others, when `verifyUser` refuses their old one on their next request.
- *
- * @example
- * ```ts
- * if (await users.changePassword(userId, current, next)) await reauthenticate(sessions, ctx.session, userId, users);
- * ```
- */
-export async function reauthenticate(
-  sessions: SessionManager<AppSession>,
-  session: { login(userId: string, options?: { fingerprint?: string }): void; readonly id: string | null },
-  userId: string,
-  users: UserDirectory,
-): Promise<void> {
-  const fingerprint = await users.fingerprint(userId);
-  session.login(userId, fingerprint === null ? {} : { fingerprint });
-  if (canRevoke(sessions)) await sessions.revokeUser(userId, { except: session.id });
-}
-
-function canRevoke(sessions: SessionManager<AppSession>): sessions is Sessions<AppSession> {
-  return typeof (sessions as Partial<Sessions<AppSession>>).revokeUser === 'function';
 }
 
 export type AppRouter = ReturnType<typeof buildTrpc>['router'];
