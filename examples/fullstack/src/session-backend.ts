@@ -113,10 +113,11 @@ async function connectRedis(url: string, commandTimeout: number): Promise<Redis>
     throw new Error(`REDIS_URL: cannot connect to ${withoutPassword(url)}: ${reason instanceof Error ? reason.message : String(reason)}`);
   }
   client.off('error', quiet);
-  // Outages are reported by the store (cached) or per request (redis); one line per outage here.
+  // Outages are reported by the store (cached) or per request (redis); one line per outage
+  // here, without the URL. This listener is also what keeps an ioredis `error` from crashing the process.
   let reported = false;
   client.on('error', (error: Error) => {
-    if (!reported) console.warn(`tessera example: Redis at ${withoutPassword(url)}: ${error.message}`);
+    if (!reported) console.warn(`tessera example: the Redis connection failed: ${error.message}`);
     reported = true;
   });
   client.on('ready', () => {
