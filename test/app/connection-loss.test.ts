@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { postgresBackend, type BackendEnv } from '../helpers/backends.js';
 import { postgresOrSkip } from '../helpers/services.js';
-import { sharedJar } from '../scale/shared-jar.js';
+import { sharedJar } from '../helpers/shared-jar.js';
 
 /*
  * A production fault: PostgreSQL ends the app's idle pooled connections (a restart, a

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvironment } from '../../examples/fullstack/src/environment.js';
 import { startServer, type RunningApp } from '../../examples/fullstack/src/server.js';
 import { backendMatrix, type Backend, type BackendEnv } from '../helpers/backends.js';
-import { sharedJar } from './shared-jar.js';
+import { sharedJar } from '../helpers/shared-jar.js';
 
 /** The backends with a server-side store: they list, revoke and merge concurrent writes. */
 const serverSide: Backend[] = await backendMatrix(['sqlite', 'postgres', 'mariadb', 'redis', 'cached']);

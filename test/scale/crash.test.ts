@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { localBackend, type BackendEnv } from '../helpers/backends.js';
-import { sharedJar } from './shared-jar.js';
+import { sharedJar } from '../helpers/shared-jar.js';
 
 type Client = { readonly browser: ReturnType<typeof sharedJar>; readonly acknowledged: string[] };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { backendMatrix, type BackendEnv } from '../helpers/backends.js';
-import { sharedJar } from './shared-jar.js';
+import { sharedJar } from '../helpers/shared-jar.js';
 
 const runs = await backendMatrix(['postgres', 'redis', 'cached']);
 

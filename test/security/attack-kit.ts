@@ -1,7 +1,7 @@
 import type { Store } from 'tessera';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { backendMatrix, openSessionStore, type Backend } from '../helpers/backends.js';
-import { manualClock } from '../helpers/engine.js';
+import { manualClock } from '../helpers/clock.js';
 import { startApp, visitor, type ExampleAppOptions } from '../helpers/example-app.js';
 
 export { visitor };

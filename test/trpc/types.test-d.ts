@@ -15,7 +15,7 @@ import {
   type SessionListItem,
   type SessionView,
 } from '../../src/adapters/trpc/index.js';
-import type { AppRouter } from './app.js';
+import type { AppRouter } from '../helpers/trpc-app.js';
 
 type Cart = { cart: string[] };
 const sessions = createSessions<Cart>({ store: memoryStore(), secrets: ['x'.repeat(32)] });
