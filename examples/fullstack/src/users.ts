@@ -53,13 +53,20 @@ export class UserDirectory {
 
   /** The app's migration: creates the `users` table and the demo users if they are missing. */
   async setUp(): Promise<void> {
-    await this.#db.schema
-      .createTable('users')
-      .ifNotExists()
-      .addColumn('id', 'varchar(64)', (column) => column.primaryKey())
-      .addColumn('username', 'varchar(64)', (column) => column.notNull().unique())
-      .addColumn('password_hash', 'varchar(255)', (column) => column.notNull())
-      .execute();
+    try {
+      await this.#db.schema
+        .createTable('users')
+        .ifNotExists()
+        .addColumn('id', 'varchar(64)', (column) => column.primaryKey())
+        .addColumn('username', 'varchar(64)', (column) => column.notNull().unique())
+        .addColumn('password_hash', 'varchar(255)', (column) => column.notNull())
+        .execute();
+    } catch (error) {
+      // Two processes starting at once: PostgreSQL's IF NOT EXISTS is not atomic, and the
+      // loser fails on the catalog's unique index. The table is there: the other one made it.
+      const made = await this.#db.selectFrom('users').select('id').limit(1).execute().then(() => true, () => false);
+      if (!made) throw error;
+    }
     for (const demo of DEMO_USERS) {
       const existing = await this.#db.selectFrom('users').select('id').where('id', '=', demo.id).executeTakeFirst();
       if (!existing) {
