@@ -41,8 +41,6 @@ export interface SessionBackendOptions {
   readonly redisPrefix?: string;
 }
 
-export { withoutPassword };
-
 /**
  * Opens the session store `kind` names. The database stores (`kysely`, and the database
  * under `cached`) are the app's own Kysely handed to `kyselyStore({ db })` after
