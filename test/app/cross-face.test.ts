@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, visitor } from './harness.js';
+import { startApp, visitor } from '../helpers/example-app.js';
 
 type SessionInfo = { session: { id: string | null; userId: string | null; authenticatedAt: string | null; expiresAt: string | null } };
 

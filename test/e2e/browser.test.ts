@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExample } from '../../examples/fullstack/build.mjs';
 import { launchChromiumOrSkip } from '../helpers/browser.js';
-import { startApp } from '../app/harness.js';
+import { startApp } from '../helpers/example-app.js';
 
 const SHOTS = join(process.cwd(), 'test-output', 'e2e');
 const browser: Browser | null = await launchChromiumOrSkip();

@@ -2,22 +2,9 @@ import { cookieSessions, createSessions, memoryStore, type CookieSessions, type 
 import { commitPendingOf, type OperationKind } from '../../src/core/session-scope.js';
 import { writeDecidedHeaders } from '../../src/core/response-headers.js';
 import { stateOf } from '../../src/core/session.js';
+import { manualClock } from './clock.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
-
-/** A clock the test moves by hand. */
-export function manualClock(start = Date.UTC(2026, 0, 1)): { now: () => Date; advance(seconds: number): void; set(ms: number): void } {
-  let current = start;
-  return {
-    now: () => new Date(current),
-    advance(seconds: number) {
-      current += seconds * 1000;
-    },
-    set(ms: number) {
-      current = ms;
-    },
-  };
-}
 
 /** A same-origin JSON POST (what a tRPC/GraphQL client sends) to a loopback host, with a cookie header. */
 export function post(cookie?: string | null, headers: Record<string, string> = {}, url = 'http://localhost:3000/api'): Request {

@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../examples/fullstack/src/app.js';
-import { appOptions, readEnvironment } from '../../examples/fullstack/src/environment.js';
+import { readEnvironment } from '../../examples/fullstack/src/environment.js';
+import { startServer, type RunningApp } from '../../examples/fullstack/src/server.js';
+import { backendMatrix, type Backend, type BackendEnv } from '../helpers/backends.js';
+import { sharedJar } from '../helpers/shared-jar.js';
 
-import type { AppSessions } from '../../examples/fullstack/src/app-session.js';
-import { mariadbOrSkip, postgresOrSkip, redisOrSkip } from '../helpers/services.js';
-import { localBackend, mariadbBackend, postgresBackend, redisBackend, type BackendEnv } from './backends.js';
-import { sharedJar } from './shared-jar.js';
-
-const [postgres, mariadb, redis] = [await postgresOrSkip(), await mariadbOrSkip(), await redisOrSkip()];
-
-type Backend = { readonly name: string; readonly open: () => Promise<BackendEnv> | BackendEnv };
 /** The backends with a server-side store: they list, revoke and merge concurrent writes. */
-const serverSide: Backend[] = [
-  { name: 'SQLite (SESSION_STORE=kysely)', open: () => localBackend('kysely') },
-  ...(postgres ? [{ name: 'PostgreSQL (DATABASE_URL)', open: () => postgresBackend(postgres) }] : []),
-  ...(mariadb ? [{ name: 'MariaDB (DATABASE_URL)', open: () => mariadbBackend(mariadb) }] : []),
-  ...(redis ? [{ name: 'Redis (SESSION_STORE=redis)', open: () => redisBackend(redis, 'redis') }] : []),
-  ...(redis ? [{ name: 'Redis cache (SESSION_STORE=cached)', open: () => redisBackend(redis, 'cached') }] : []),
-];
+const serverSide: Backend[] = await backendMatrix(['sqlite', 'postgres', 'mariadb', 'redis', 'cached']);
 
 const silent = () => {};
 
@@ -45,12 +33,12 @@ describe('the example app reads its backend from the environment', () => {
 });
 
 /** The app on `open()`'s backend, configured through the environment as `npm start` is, for one describe block. */
-function appOn(open: Backend['open']): () => App<AppSessions> {
+function appOn(open: Backend['open']): () => RunningApp {
   let backend: BackendEnv | undefined;
-  let app: App<AppSessions> | undefined;
+  let app: RunningApp | undefined;
   beforeAll(async () => {
     backend = await open();
-    app = await createApp({ ...appOptions(readEnvironment({ ...backend.env, PORT: '0' }, silent)), graphiql: false });
+    app = await startServer(readEnvironment({ ...backend.env, PORT: '0' }, silent), { graphiql: false });
   });
   afterAll(async () => {
     await app?.close();
@@ -59,7 +47,7 @@ function appOn(open: Backend['open']): () => App<AppSessions> {
   return () => app!;
 }
 
-async function signInThroughBothFaces(app: App<AppSessions>): Promise<void> {
+async function signInThroughBothFaces(app: RunningApp): Promise<void> {
   const browser = sharedJar();
   const signedIn = await browser.trpc(app.url).session.login.mutate({ username: 'alice', password: 'alice-password' });
   expect(signedIn.userId).toBe('user-alice');
@@ -100,8 +88,10 @@ describe.each(serverSide)('the example app on $name', ({ open }) => {
   });
 });
 
+const [cookies] = await backendMatrix(['cookie']);
+
 describe('the example app on sealed cookies (SESSION_STORE=cookie)', () => {
-  const app = appOn(() => localBackend('cookie'));
+  const app = appOn(cookies!.open);
 
   it('signs in through tRPC, reads the same session through GraphQL, signs out', () => signInThroughBothFaces(app()));
 

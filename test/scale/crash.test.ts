@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, startAppProcess, type AppProcess } from './app-process.js';
-import { localBackend, type BackendEnv } from './backends.js';
-import { sharedJar } from './shared-jar.js';
+import { buildServer, startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { localBackend, type BackendEnv } from '../helpers/backends.js';
+import { sharedJar } from '../helpers/shared-jar.js';
 
 type Client = { readonly browser: ReturnType<typeof sharedJar>; readonly acknowledged: string[] };
 
@@ -64,8 +64,9 @@ describe('SIGKILL during a stream of writes on SQLite', () => {
     app.child.kill('SIGKILL');
     expect(await app.exited).toBe('SIGKILL');
     await stream.stop;
-    // The file as the kill left it (its WAL recovered by this open), before the app touches it again.
-    expect(integrity(join(backend.env['DATA_DIR']!, 'tessera.db'))).toEqual({ check: 'ok', journal: 'wal' });
+    // The files as the kill left them (their WAL recovered by this open), before the app touches them again.
+    expect(integrity(join(backend.env['DATA_DIR']!, 'sessions.db'))).toEqual({ check: 'ok', journal: 'wal' });
+    expect(integrity(join(backend.env['DATA_DIR']!, 'app.db'))).toEqual({ check: 'ok', journal: 'wal' });
 
     app = await startAppProcess(server.path, backend.env);
     for (const client of clients) {
@@ -77,6 +78,7 @@ describe('SIGKILL during a stream of writes on SQLite', () => {
   });
 
   it('leaves a database that passes PRAGMA integrity_check after the last restart', () => {
-    expect(integrity(join(backend.env['DATA_DIR']!, 'tessera.db'))).toEqual({ check: 'ok', journal: 'wal' });
+    expect(integrity(join(backend.env['DATA_DIR']!, 'sessions.db'))).toEqual({ check: 'ok', journal: 'wal' });
+    expect(integrity(join(backend.env['DATA_DIR']!, 'app.db'))).toEqual({ check: 'ok', journal: 'wal' });
   });
 });

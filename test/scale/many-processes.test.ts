@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresOrSkip, redisOrSkip } from '../helpers/services.js';
-import { buildServer, startAppProcess, type AppProcess } from './app-process.js';
-import { postgresBackend, redisBackend, type BackendEnv } from './backends.js';
-import { sharedJar } from './shared-jar.js';
+import { buildServer, startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { backendMatrix, type BackendEnv } from '../helpers/backends.js';
+import { sharedJar } from '../helpers/shared-jar.js';
 
-const [postgres, redis] = [await postgresOrSkip(), await redisOrSkip()];
-
-const runs = [
-  ...(postgres ? [{ name: 'one PostgreSQL database', open: () => postgresBackend(postgres) }] : []),
-  ...(redis ? [{ name: 'Redis as the session store', open: async () => redisBackend(redis, 'redis') }] : []),
-  ...(redis ? [{ name: 'SQLite with a Redis cache in front', open: async () => redisBackend(redis, 'cached') }] : []),
-];
+const runs = await backendMatrix(['postgres', 'redis', 'cached']);
 
 // Without PostgreSQL and Redis (the helpers printed why), the file still has its one skipped test.
 if (runs.length === 0) it.skip('needs PostgreSQL or Redis', () => {});

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { countingStore, gatedStore } from '../helpers/store-probes.js';
-import { startApp } from '../app/harness.js';
-import { attackBackends } from './backends.js';
-import { attackEnvironment, cookieOf, pagePost, raw, visitor, type AttackApp } from './attack-kit.js';
-import { lastWriterWins } from './probes.js';
+import { countingStore, gatedStore, lastWriterWinsStore } from '../helpers/store-probes.js';
+import { startApp } from '../helpers/example-app.js';
+import { attackBackends, attackEnvironment, cookieOf, pagePost, raw, visitor, type AttackApp } from './attack-kit.js';
 
 const backends = await attackBackends();
 
@@ -102,7 +100,7 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
 
   it('control: with last-writer-wins saves the same interleaving loses items', async () => {
     let gate!: ReturnType<typeof gatedStore>;
-    const app = await env.start({ wrap: (store) => (gate = gatedStore(lastWriterWins(store))).store });
+    const app = await env.start({ wrap: (store) => (gate = gatedStore(lastWriterWinsStore(store))).store });
     const cart = await concurrentAdds(app, gate);
     expect(cart.length).toBeLessThan(11);
   });

@@ -1,15 +1,43 @@
 import type { Store } from 'tessera';
-import type { AppOptions } from '../../examples/fullstack/src/app.js';
-import { startApp, visitor } from '../app/harness.js';
-import { manualClock } from '../helpers/engine.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { Backend, BackendRun } from './backends.js';
+import { backendMatrix, openSessionStore, type Backend } from '../helpers/backends.js';
+import { manualClock } from '../helpers/clock.js';
+import { startApp, visitor, type ExampleAppOptions } from '../helpers/example-app.js';
 
 export { visitor };
 export type AttackApp = Awaited<ReturnType<typeof startApp>> & { clock: ReturnType<typeof manualClock> };
 
+/** The backends of the attack suite: SQLite always; PostgreSQL when it runs here (mandatory under TESSERA_REQUIRE_SERVICES=1). */
+export function attackBackends(): Promise<Backend[]> {
+  return backendMatrix(['sqlite', 'postgres']);
+}
+
+/** Where one run of the attack suite keeps its data, and the session store on it. */
+export interface BackendRun {
+  /** Options for `startApp`: the database the app's users live in. */
+  readonly appOptions: Pick<ExampleAppOptions, 'dataDir' | 'databaseUrl'>;
+  /** A handle on the backend's session table: the app's store (wrapped by a control), and the probes'. */
+  readonly store: Store;
+  cleanup(): Promise<void>;
+}
+
+/** Opens a fresh copy of `backend` and a session store on it. */
+async function openRun(backend: Backend): Promise<BackendRun> {
+  const opened = await backend.open();
+  const { store, close } = await openSessionStore(opened);
+  const databaseUrl = opened.env['DATABASE_URL'];
+  return {
+    appOptions: { dataDir: opened.env['DATA_DIR']!, ...(databaseUrl === undefined ? {} : { databaseUrl }) },
+    store,
+    async cleanup() {
+      await close();
+      await opened.cleanup();
+    },
+  };
+}
+
 /** The example app on one backend run, optionally with a defence switched off through its store. */
-export async function attackApp(run: BackendRun, options: { wrap?: (store: Store) => Store; sessions?: AppOptions['sessions']; secrets?: string[]; trustProxy?: number } = {}): Promise<AttackApp> {
+export async function attackApp(run: BackendRun, options: { wrap?: (store: Store) => Store; sessions?: ExampleAppOptions['sessions']; secrets?: string[]; trustProxy?: number } = {}): Promise<AttackApp> {
   const clock = manualClock(Date.now());
   const app = await startApp({
     ...run.appOptions,
@@ -62,7 +90,7 @@ export function attackEnvironment(backend: Backend): { readonly run: BackendRun;
   let run: BackendRun | undefined;
   let started: AttackApp[] = [];
   beforeAll(async () => {
-    run = await backend.open();
+    run = await openRun(backend);
   });
   afterEach(async () => {
     await Promise.all(started.map((app) => app.close()));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackBackends } from './backends.js';
-import { attackEnvironment, cookieOf, raw, visitor, whoIs, type AttackApp } from './attack-kit.js';
+import { attackBackends, attackEnvironment, cookieOf, raw, visitor, whoIs, type AttackApp } from './attack-kit.js';
 
 const backends = await attackBackends();
 const EVIL = 'https://evil.test';

@@ -1,7 +1,6 @@
 import type { Store } from 'tessera';
 import { describe, expect, it } from 'vitest';
-import { attackBackends } from './backends.js';
-import { attackEnvironment, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
+import { attackBackends, attackEnvironment, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
 import { holdsNextUpdate, keepsOldSecrets, neverDeletes, noGraceWindow, upsertsOnUpdate } from './probes.js';
 
 const backends = await attackBackends();

@@ -56,20 +56,6 @@ export function storesRawSecrets(inner: Store): Store {
   };
 }
 
-/** Like a library without versioned writes: last writer wins. */
-export function lastWriterWins(inner: Store): Store {
-  return {
-    ...inner,
-    async update(record) {
-      for (;;) {
-        const current = await inner.get(record.id);
-        if (!current) return false;
-        if (await inner.update({ ...record, version: current.version + 1 }, current.version)) return true;
-      }
-    },
-  };
-}
-
 /** Holds the next `update` until released: a slow mutation whose commit lands after a concurrent logout. */
 export function holdsNextUpdate(inner: Store): { store: Store; arrived: Promise<void>; release(): void } {
   let release!: () => void;

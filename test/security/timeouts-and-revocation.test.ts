@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackBackends } from './backends.js';
-import { attackEnvironment, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
+import { attackBackends, attackEnvironment, cookieOf, pagePost, visitor, whoIs, type AttackApp } from './attack-kit.js';
 
 const backends = await attackBackends();
 const DAY = 86_400;

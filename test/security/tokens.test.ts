@@ -3,8 +3,7 @@ import { parse as parseCookieHeader } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countingStore } from '../helpers/store-probes.js';
-import { attackBackends } from './backends.js';
-import { attackEnvironment, cookieOf, raw, visitor, whoIs, type AttackApp } from './attack-kit.js';
+import { attackBackends, attackEnvironment, cookieOf, raw, visitor, whoIs, type AttackApp } from './attack-kit.js';
 import { storesRawSecrets } from './probes.js';
 
 const backends = await attackBackends();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/index.js';
 import { countingStore } from '../helpers/store-probes.js';
-import { makeApp } from './app.js';
+import { makeApp } from '../helpers/trpc-app.js';
 import { client } from './client.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 
@@ -29,7 +29,7 @@ describe.each(ADAPTERS)('%s adapter: one load per HTTP request', (kind) => {
   it('a batch of 20 session queries loads once and, with a touch due, writes once', async () => {
     const { trpc, counter, clock, requests } = await counted(kind);
     await trpc.cart.add.mutate('apple');
-    clock.advance(2 * 3_600_000); // past the touch throttle (min(1 h, idle / 10))
+    clock.advance(2 * 3600); // past the touch throttle (min(1 h, idle / 10))
     counter.reset();
     requests.length = 0;
     const results = await Promise.all(Array.from({ length: 20 }, () => trpc.cart.get.query()));

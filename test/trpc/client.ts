@@ -1,6 +1,6 @@
 import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink, isTRPCClientError } from '@trpc/client';
-import type { AppRouter } from './app.js';
-import { browser, type BrowserOptions } from './jar.js';
+import type { AppRouter } from '../helpers/trpc-app.js';
+import { browser, type BrowserOptions } from '../helpers/cookie-jar.js';
 
 export type LinkKind = 'batch' | 'single' | 'stream';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore, type Store } from '../../src/index.js';
 import { gatedStore, lastWriterWinsStore } from '../helpers/store-probes.js';
-import { makeApp } from './app.js';
+import { makeApp } from '../helpers/trpc-app.js';
 import { client, codeOf } from './client.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeApp } from './app.js';
+import { makeApp } from '../helpers/trpc-app.js';
 import { client, codeOf } from './client.js';
-import { browser } from './jar.js';
+import { browser } from '../helpers/cookie-jar.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 
 const running: Running[] = [];
@@ -23,7 +23,7 @@ async function signedIn(kind: (typeof ADAPTERS)[number]) {
   return { app, server, page, raw, stillSignedIn };
 }
 
-describe.each(ADAPTERS)('%s adapter: CSRF (DESIGN.md §4)', (kind) => {
+describe.each(ADAPTERS)('%s adapter: CSRF (the core rule of test/core/csrf-rule.test.ts)', (kind) => {
   it('refuses every mutation with Sec-Fetch-Site: cross-site, the app’s own included', async () => {
     const { raw, stillSignedIn } = await signedIn(kind);
     const json = { 'content-type': 'application/json' };

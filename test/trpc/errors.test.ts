@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore, SessionError, sessionErrorStatus, type SessionErrorCode, type Store } from '../../src/index.js';
 import { toTRPCError } from '../../src/adapters/trpc/index.js';
 import { countingStore } from '../helpers/store-probes.js';
-import { makeApp } from './app.js';
+import { makeApp } from '../helpers/trpc-app.js';
 import { client, codeOf } from './client.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 
@@ -13,7 +13,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-describe('SessionError → TRPCError (DESIGN.md §4, one table)', () => {
+describe('SessionError → TRPCError (one table, the HTTP statuses of docs/architecture.md)', () => {
   const table: [SessionErrorCode, string][] = [
     ['UNAUTHENTICATED', 'UNAUTHORIZED'],
     ['CSRF_REJECTED', 'FORBIDDEN'],
@@ -73,7 +73,7 @@ describe.each(ADAPTERS)('%s adapter: failures over real HTTP', (kind) => {
     const post = client(server.url, { pageOrigin: server.origin, methodOverride: 'POST' }, get.browser);
     expect(await codeOf(post.trpc.writeInQuery.query())).toBe('INTERNAL_SERVER_ERROR');
     expect(await get.trpc.read.query('sneaky')).toBeNull();
-    app.clock.advance(2 * 3_600_000);
+    app.clock.advance(2 * 3600);
     counter.reset();
     expect(await post.trpc.cart.get.query()).toEqual(['apple']);
     expect(counter.calls).toMatchObject({ get: 1, touch: 1, update: 0 });

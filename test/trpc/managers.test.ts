@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeApp } from './app.js';
+import { makeApp } from '../helpers/trpc-app.js';
 import { client, codeOf } from './client.js';
 import { ADAPTERS, startServer, type Running } from './servers.js';
 

@@ -14,7 +14,7 @@ import {
   createSessionRouter,
   type Jsonified,
 } from '../../src/adapters/trpc/index.js';
-import type { AppRouter } from './app.js';
+import type { AppRouter } from '../helpers/trpc-app.js';
 
 type SessionView = Jsonified<SessionInfo>;
 type SessionListItem = Jsonified<OwnSession>;

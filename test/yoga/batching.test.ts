@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/index.js';
 import { countingStore, gatedStore, lastWriterWinsStore } from '../helpers/store-probes.js';
-import { ADD, Browser, CART, SESSION, login, startServer, type TestServer } from './harness.js';
+import { ADD, Browser, CART, SESSION, login, startServer, type TestServer } from '../helpers/yoga-app.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieSessions } from '../../src/index.js';
-import { ADD, Browser, CART, SECRET, SESSION, login, startServer, type AppData, type TestServer } from './harness.js';
+import { ADD, Browser, CART, SECRET, SESSION, login, startServer, type AppData, type TestServer } from '../helpers/yoga-app.js';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCors } from '../../src/adapters/yoga/index.js';
 import { createSessions, memoryStore, type SessionData, type Sessions } from '../../src/index.js';
-import { Browser, SECRET, SESSION, startServer, type TestServer } from './harness.js';
+import { Browser, SECRET, SESSION, startServer, type TestServer } from '../helpers/yoga-app.js';
 
 const LISTED = 'https://app.example.com';
 const EVIL = 'https://evil.example';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/index.js';
 import { countingStore } from '../helpers/store-probes.js';
-import { ADD, Browser, CART, SESSION, login, manualClock, startServer, type TestServer } from './harness.js';
+import { manualClock } from '../helpers/clock.js';
+import { ADD, Browser, CART, SESSION, login, startServer, type TestServer } from '../helpers/yoga-app.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -156,7 +157,7 @@ describe('useSessions over real HTTP: the session lifecycle', () => {
       expect(response.status).toBe(200);
       expect(response.body.data.session).toEqual({ id: null, userId: null, authenticatedAt: null, expiresAt: null });
     }
-    // Two cookies of our name in one header are ambiguous: no session (strict parsing, DESIGN.md §4).
+    // Two cookies of our name in one header are ambiguous: no session (strict parsing, test/core/cookie-scanner.test.ts).
     const response = await new Browser(s).gql(SESSION, undefined, { cookie: `sid=${token}; sid=${token}` });
     expect(response.body.data.session.userId).toBeNull();
   });

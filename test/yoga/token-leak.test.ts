@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, LOGIN, login, startServer, type GraphQLResponse, type TestServer } from './harness.js';
+import { Browser, LOGIN, login, startServer, type GraphQLResponse, type TestServer } from '../helpers/yoga-app.js';
 
 let server: TestServer;
 beforeAll(async () => {

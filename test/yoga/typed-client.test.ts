@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CookieJar } from 'tough-cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryStore } from 'tessera';
 import {
@@ -20,6 +19,7 @@ import {
   type FetchLike,
 } from '../../examples/yoga/client.js';
 import { createExampleServer } from '../../examples/yoga/server.js';
+import { browser } from '../helpers/cookie-jar.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -50,20 +50,11 @@ describe('the typed client against the example server', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   /** fetch with a browser-rules cookie jar, as `credentials: 'include'` would behave. */
-  function jarFetch(jar: CookieJar): FetchLike {
-    return async (url, init) => {
-      const cookie = await jar.getCookieString(url);
-      const headers = new Headers(init.headers);
-      if (cookie) headers.set('cookie', cookie);
-      const response = await fetch(url, { ...init, headers });
-      for (const setCookie of response.headers.getSetCookie()) await jar.setCookie(setCookie, url);
-      return response;
-    };
-  }
+  const jarFetch = (): FetchLike => browser().fetch;
 
   it('signs in, reads, lists, rotates, revokes and signs out with typed results', async () => {
-    const laptop = createSessionClient(endpoint, jarFetch(new CookieJar()));
-    const phone = createSessionClient(endpoint, jarFetch(new CookieJar()));
+    const laptop = createSessionClient(endpoint, jarFetch());
+    const phone = createSessionClient(endpoint, jarFetch());
 
     const bad = await laptop.execute(LoginMutation, { input: { username: 'ada', password: 'wrong' } });
     expect(bad.data).toBeNull();

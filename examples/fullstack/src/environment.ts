@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AppOptions, CookieAppOptions } from './app.js';
 import { SESSION_STORE_KINDS, type SessionStoreKind } from './session-backend.js';
 
 /** The example app's settings, read from the environment once at start. */
@@ -19,11 +18,18 @@ export interface AppEnvironment {
   readonly redisPrefix?: string;
   /** `SESSION_STORE`: where sessions live (see {@link SessionStoreKind}). */
   readonly sessionStore: SessionStoreKind;
+  /** `PGAPPNAME`: the `application_name` of the PostgreSQL connections. Default `tessera-example`. */
+  readonly databaseApplicationName: string;
+  /**
+   * The database pools' `error` listeners: always on. `TESSERA_EXAMPLE_NO_POOL_ERROR_HANDLER=1`
+   * turns them off; it is not a setting but the control switch of `test/app/connection-loss.test.ts`.
+   */
+  readonly poolErrorHandlers: boolean;
 }
 
 /**
  * Reads `PORT`, `HOST`, `DATA_DIR`, `SESSION_SECRET`, `TRUST_PROXY`, `DATABASE_URL`,
- * `REDIS_URL`, `REDIS_PREFIX` and `SESSION_STORE`. Without `SESSION_SECRET` a secret is
+ * `REDIS_URL`, `REDIS_PREFIX`, `SESSION_STORE` and `PGAPPNAME`. Without `SESSION_SECRET` a secret is
  * generated once into `DATA_DIR` (with a warning), so a restart keeps everyone signed in;
  * `SESSION_SECRET` may list older secrets after a comma. With `DATABASE_URL` or `REDIS_URL`
  * set, `SESSION_SECRET` is required: every process sharing that database must seal and open
@@ -73,33 +79,11 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, warn: (lin
     secrets,
     trustProxy,
     sessionStore,
+    databaseApplicationName: env['PGAPPNAME'] || 'tessera-example',
+    poolErrorHandlers: env['TESSERA_EXAMPLE_NO_POOL_ERROR_HANDLER'] !== '1',
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(env['REDIS_PREFIX'] ? { redisPrefix: env['REDIS_PREFIX'] } : {}),
-  };
-}
-
-/**
- * The {@link AppOptions} the settings stand for: what `npm start` passes to `createApp`.
- *
- * @example
- * ```ts
- * const app = await createApp(appOptions(readEnvironment()));
- * ```
- */
-export function appOptions(environment: AppEnvironment): AppOptions | CookieAppOptions {
-  const { sessionStore } = environment;
-  return {
-    secrets: environment.secrets,
-    dataDir: environment.dataDir,
-    ...(environment.databaseUrl === undefined ? {} : { databaseUrl: environment.databaseUrl }),
-    // Split so that the result is one of the two option types, not a mix.
-    ...(sessionStore === 'cookie' ? { sessionStore } : { sessionStore }),
-    ...(environment.redisUrl === undefined ? {} : { redisUrl: environment.redisUrl }),
-    ...(environment.redisPrefix === undefined ? {} : { redisPrefix: environment.redisPrefix }),
-    port: environment.port,
-    host: environment.host,
-    trustProxy: environment.trustProxy,
   };
 }
 

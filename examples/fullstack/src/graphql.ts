@@ -1,7 +1,8 @@
 import { createGraphQLError, createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { ScopeOf } from 'tessera';
 import { createSessionResolvers, sessionCors, sessionTypeDefs, useSessions, type SessionContext } from 'tessera/yoga';
-import { reauthenticate, type AppSession, type AppSessions } from './app-session.js';
+import { CART_ITEM_MAX, reauthenticate, signIn, withItem } from './actions.js';
+import type { AppSession, AppSessions } from './app-session.js';
 import type { UserDirectory } from './users.js';
 
 type Context = SessionContext<AppSession, ScopeOf<AppSessions>>;
@@ -28,12 +29,7 @@ function badInput(message: string): Error {
 /** The GraphQL endpoint at `/graphql`, on the same session manager as the tRPC endpoint. */
 export function buildYoga(sessions: AppSessions, users: UserDirectory, options: { readonly graphiql: boolean }): YogaServerInstance<object, Context> {
   const sessionResolvers = createSessionResolvers<AppSession>({
-    async authenticate({ username, password }) {
-      const user = await users.authenticate(username, password);
-      if (!user) return null;
-      const fingerprint = await users.fingerprint(user.id);
-      return fingerprint === null ? { id: user.id } : { id: user.id, fingerprint };
-    },
+    authenticate: (credentials) => signIn(users, credentials),
   });
   const appResolvers = {
     Query: {
@@ -42,8 +38,8 @@ export function buildYoga(sessions: AppSessions, users: UserDirectory, options: 
     Mutation: {
       addToCart: async (_: unknown, { item }: { item: string }, ctx: Context) => {
         const trimmed = item.trim();
-        if (trimmed.length === 0 || trimmed.length > 100) throw badInput('an item is 1 to 100 characters');
-        return (await ctx.session()).update('cart', (cart = []) => [...cart, trimmed]);
+        if (trimmed.length === 0 || trimmed.length > CART_ITEM_MAX) throw badInput(`an item is 1 to ${CART_ITEM_MAX} characters`);
+        return (await ctx.session()).update('cart', (cart) => withItem(cart, trimmed));
       },
       changePassword: async (_: unknown, args: { currentPassword: string; newPassword: string }, ctx: Context) => {
         const session = await ctx.session();
@@ -53,8 +49,7 @@ export function buildYoga(sessions: AppSessions, users: UserDirectory, options: 
         if (!(await users.changePassword(userId, args.currentPassword, args.newPassword))) {
           throw createGraphQLError('the current password is wrong', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
-        const fingerprint = await users.fingerprint(userId);
-        await reauthenticate(ctx.sessionScope, fingerprint === null ? { id: userId } : { id: userId, fingerprint });
+        await reauthenticate(ctx.sessionScope, userId, users);
         return true;
       },
     },

@@ -1,10 +1,10 @@
-import { createApp } from './app.js';
-import { appOptions, readEnvironment } from './environment.js';
+import { readEnvironment } from './environment.js';
+import { startServer } from './server.js';
 import { DEMO_USERS } from './users.js';
 
 /** `npm start`: the example app, on the embedded SQLite default or the backend the environment names. */
 async function main(): Promise<void> {
-  const app = await createApp(appOptions(readEnvironment()));
+  const app = await startServer(readEnvironment());
   console.log(`tessera example app on ${app.url}  (tRPC ${app.url}/trpc, GraphQL ${app.url}/graphql, database ${app.database}, sessions ${app.sessionStore})`);
   console.log(`demo logins: ${DEMO_USERS.map((user) => `${user.username} / ${user.password}`).join(', ')}`);
   const stop = (): void => {

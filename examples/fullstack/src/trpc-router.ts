@@ -1,7 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { createSessionContext, createSessionProcedures, createSessionRouter, type SessionContextOptions } from 'tessera/trpc';
 import { z } from 'zod';
-import { PREFERENCE_KEYS, reauthenticate, type AppSessions } from './app-session.js';
+import { CART_ITEM_MAX, reauthenticate, signIn, withItem } from './actions.js';
+import { PREFERENCE_KEYS, type AppSessions } from './app-session.js';
 import type { UserDirectory } from './users.js';
 
 /**
@@ -17,19 +18,14 @@ export function buildTrpc(sessions: AppSessions, users: UserDirectory) {
 
   const router = t.router({
     session: createSessionRouter(t, {
-      async authenticate({ username, password }, ctx) {
-        const user = await ctx.users.authenticate(username, password);
-        if (!user) return null;
-        const fingerprint = await ctx.users.fingerprint(user.id);
-        return fingerprint === null ? { id: user.id } : { id: user.id, fingerprint };
-      },
+      authenticate: (credentials, ctx) => signIn(ctx.users, credentials),
     }),
     cart: t.router({
       get: sessionProcedure.query(({ ctx }) => ctx.session.get('cart') ?? []),
       // update() re-runs on the latest stored cart when two tabs add at once, so no item is lost.
       add: sessionProcedure
-        .input(z.object({ item: z.string().trim().min(1).max(100) }))
-        .mutation(({ ctx, input }) => ctx.session.update('cart', (cart = []) => [...cart, input.item])),
+        .input(z.object({ item: z.string().trim().min(1).max(CART_ITEM_MAX) }))
+        .mutation(({ ctx, input }) => ctx.session.update('cart', (cart) => withItem(cart, input.item))),
     }),
     preferences: t.router({
       get: sessionProcedure.query(({ ctx }) => Object.fromEntries(PREFERENCE_KEYS.map((key) => [key, ctx.session.get(key) ?? null])) as Record<(typeof PREFERENCE_KEYS)[number], string | null>),
@@ -47,8 +43,7 @@ export function buildTrpc(sessions: AppSessions, users: UserDirectory) {
         .mutation(async ({ ctx, input }) => {
           const changed = await ctx.users.changePassword(ctx.userId, input.currentPassword, input.newPassword);
           if (!changed) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the current password is wrong' });
-          const fingerprint = await ctx.users.fingerprint(ctx.userId);
-          await reauthenticate(ctx.sessionScope, fingerprint === null ? { id: ctx.userId } : { id: ctx.userId, fingerprint });
+          await reauthenticate(ctx.sessionScope, ctx.userId, ctx.users);
           return true as const;
         }),
     }),

@@ -1,11 +1,13 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
+import type { AppTables } from './database.js';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 const KEY_LENGTH = 32;
 
-interface UsersTable {
+/** The `users` table, in the app's own database. */
+export interface UsersTable {
   id: string;
   username: string;
   password_hash: string;
@@ -37,27 +39,34 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
 }
 
 /**
- * The example app's users, in a `users` table beside the sessions (same database),
- * with scrypt password hashes from `node:crypto`.
+ * The example app's users, in a `users` table of the app's own database (see
+ * `database.ts`), with scrypt password hashes from `node:crypto`.
  */
 export class UserDirectory {
-  readonly #db: Kysely<{ users: UsersTable }>;
+  readonly #db: Kysely<AppTables>;
   readonly #fingerprintKey: Buffer;
 
-  constructor(db: Kysely<never>, fingerprintKey: string) {
-    this.#db = db as unknown as Kysely<{ users: UsersTable }>;
+  constructor(db: Kysely<AppTables>, fingerprintKey: string) {
+    this.#db = db;
     this.#fingerprintKey = Buffer.from(fingerprintKey);
   }
 
-  /** Creates the table and the demo users if they are missing. */
+  /** The app's migration: creates the `users` table and the demo users if they are missing. */
   async setUp(): Promise<void> {
-    await this.#db.schema
-      .createTable('users')
-      .ifNotExists()
-      .addColumn('id', 'varchar(64)', (column) => column.primaryKey())
-      .addColumn('username', 'varchar(64)', (column) => column.notNull().unique())
-      .addColumn('password_hash', 'varchar(255)', (column) => column.notNull())
-      .execute();
+    try {
+      await this.#db.schema
+        .createTable('users')
+        .ifNotExists()
+        .addColumn('id', 'varchar(64)', (column) => column.primaryKey())
+        .addColumn('username', 'varchar(64)', (column) => column.notNull().unique())
+        .addColumn('password_hash', 'varchar(255)', (column) => column.notNull())
+        .execute();
+    } catch (error) {
+      // Two processes starting at once: PostgreSQL's IF NOT EXISTS is not atomic, and the
+      // loser fails on the catalog's unique index. The table is there: the other one made it.
+      const made = await this.#db.selectFrom('users').select('id').limit(1).execute().then(() => true, () => false);
+      if (!made) throw error;
+    }
     for (const demo of DEMO_USERS) {
       const existing = await this.#db.selectFrom('users').select('id').where('id', '=', demo.id).executeTakeFirst();
       if (!existing) {

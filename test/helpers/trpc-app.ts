@@ -2,6 +2,7 @@ import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import { cookieSessions, createSessions, memoryStore, SessionError, type SessionsConfig, type Store } from '../../src/index.js';
 import { createSessionContext, createSessionPlugin, createSessionProcedures, createSessionRouter, type SessionContextOptions } from '../../src/adapters/trpc/index.js';
+import { manualClock } from './clock.js';
 
 export const SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 
@@ -11,16 +12,11 @@ export const USERS: Readonly<Record<string, string>> = { alice: 'wonderland', bo
 
 /** A manager, its clock and the tRPC app of the adapter tests. */
 export function makeApp(options: { store?: Store; config?: Partial<SessionsConfig<AppData>>; mode?: 'store' | 'cookie' } = {}) {
-  let now = new Date('2026-01-01T00:00:00Z').getTime();
-  const clock = {
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
+  const clock = manualClock(Date.UTC(2026, 0, 1));
   const sessions =
     options.mode === 'cookie'
-      ? cookieSessions<AppData>({ secrets: [SECRET], clock: () => new Date(now), ...options.config })
-      : createSessions<AppData>({ store: options.store ?? memoryStore(), secrets: [SECRET], clock: () => new Date(now), ...options.config });
+      ? cookieSessions<AppData>({ secrets: [SECRET], clock: clock.now, ...options.config })
+      : createSessions<AppData>({ store: options.store ?? memoryStore(), secrets: [SECRET], clock: clock.now, ...options.config });
   const sessionContext = createSessionContext(sessions);
   const createContext = (opts: SessionContextOptions) => ({ ...sessionContext(opts), app: 'test' as const });
   type Context = ReturnType<typeof createContext>;

@@ -1,6 +1,6 @@
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { CookieJar } from 'tough-cookie';
 import type { AppRouter } from '../../examples/fullstack/src/trpc-router.js';
+import { browser } from '../helpers/cookie-jar.js';
 
 type GraphQLReply<T> = { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
 
@@ -12,18 +12,8 @@ type GraphQLReply<T> = { data?: T; errors?: { message: string; extensions?: { co
  * request each, so concurrent calls really are concurrent requests.
  */
 export function sharedJar(options: { readonly userAgent?: string } = {}) {
-  const jar = new CookieJar();
-  const fetchWithJar = async (url: string, init: RequestInit = {}): Promise<Response> => {
-    const headers = new Headers(init.headers);
-    const cookie = await jar.getCookieString(url);
-    if (cookie) headers.set('cookie', cookie);
-    if (options.userAgent) headers.set('user-agent', options.userAgent);
-    headers.set('sec-fetch-site', 'same-origin');
-    if ((init.method ?? 'GET').toUpperCase() !== 'GET') headers.set('origin', new URL(url).origin);
-    const response = await fetch(url, { ...init, headers });
-    for (const set of response.headers.getSetCookie()) await jar.setCookie(set, url);
-    return response;
-  };
+  const { jar, fetch: jarFetch } = browser({ pageOrigin: (url) => new URL(url).origin, ...(options.userAgent ? { userAgent: options.userAgent } : {}) });
+  const fetchWithJar = (url: string, init: RequestInit = {}): Promise<Response> => jarFetch(url, init);
   const clients = new Map<string, ReturnType<typeof createTRPCClient<AppRouter>>>();
   return {
     jar,

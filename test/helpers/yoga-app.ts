@@ -1,24 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga, type YogaServerOptions } from 'graphql-yoga';
-import { CookieJar } from 'tough-cookie';
 import { createSessions, memoryStore, SessionError, type SessionManager, type Sessions, type SessionsConfig, type Store } from '../../src/index.js';
 import { createSessionResolvers, sessionTypeDefs, useSessions, type SessionContext } from '../../src/adapters/yoga/index.js';
+import { browser } from './cookie-jar.js';
 
 export const SECRET = 'yoga-test-secret-that-is-at-least-32-bytes!';
 
 export type AppData = { cart: string[]; [key: string]: unknown };
-
-/** A manual clock, moved by tests: they never sleep. */
-export function manualClock(start = Date.UTC(2026, 0, 1)): { now: () => Date; advance(seconds: number): void } {
-  let current = start;
-  return {
-    now: () => new Date(current),
-    advance(seconds: number) {
-      current += seconds * 1000;
-    },
-  };
-}
 
 /** The app's own schema, merged with the session schema as an app would. */
 const appTypeDefs = /* GraphQL */ `
@@ -144,32 +133,31 @@ export interface GraphQLResponse {
 }
 
 /**
- * A browser stand-in: a cookie jar that follows RFC 6265 (tough-cookie) and, by default,
- * the headers a same-origin page's `fetch` sends (Origin, Sec-Fetch-Site, JSON body).
+ * A browser stand-in on the tests' one cookie jar (`test/helpers/cookie-jar.ts`, RFC 6265
+ * through tough-cookie) that by default sends the headers a same-origin page's `fetch`
+ * sends (Origin, Sec-Fetch-Site, JSON body). A header given as `''` is not sent.
  */
 export class Browser {
-  readonly jar = new CookieJar();
+  readonly #browser = browser();
+  readonly jar = this.#browser.jar;
   constructor(readonly server: TestServer) {}
 
   async request(body: unknown, init: { headers?: Record<string, string>; method?: string; rawBody?: BodyInit; url?: string } = {}): Promise<GraphQLResponse> {
     const url = init.url ?? this.server.url;
-    const cookie = await this.jar.getCookieString(url);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       origin: this.server.origin,
       'sec-fetch-site': 'same-origin',
       'user-agent': 'TestBrowser/1.0',
-      ...(cookie ? { cookie } : {}),
       ...init.headers,
     };
     for (const [name, value] of Object.entries(headers)) if (value === '') delete headers[name];
     const method = init.method ?? 'POST';
-    const response = await fetch(url, {
+    const response = await this.#browser.fetch(url, {
       method,
       headers,
       ...(method === 'GET' ? {} : { body: init.rawBody ?? JSON.stringify(body) }),
     });
-    for (const setCookie of response.headers.getSetCookie()) await this.jar.setCookie(setCookie, url);
     const text = await response.text();
     let parsed: unknown = null;
     try {

@@ -1,15 +1,20 @@
 import { CookieJar } from 'tough-cookie';
 
 export interface BrowserOptions {
-  /** The page's origin: sent as `Origin` on POST and used for `Sec-Fetch-Site`, as a browser does. */
-  readonly pageOrigin?: string | null;
+  /**
+   * The page's origin: sent as `Origin` on POST and used for `Sec-Fetch-Site`, as a browser
+   * does. A function names it per request URL (`(url) => new URL(url).origin`: the page is
+   * always the target's own, as one page behind a load balancer). Unset or null: neither header.
+   */
+  readonly pageOrigin?: string | null | ((url: string) => string);
   readonly userAgent?: string;
 }
 
 /**
- * A cookie-keeping `fetch` that follows browser rules through tough-cookie (Set-Cookie
- * stored per RFC 6265, sent back on matching requests) and adds the request headers a
- * browser would: `Origin` on POST and `Sec-Fetch-Site` from the page's origin.
+ * The tests' one cookie jar: a cookie-keeping `fetch` that follows browser rules through
+ * tough-cookie (Set-Cookie stored per RFC 6265, sent back on matching requests) and adds
+ * the request headers a browser would: `Origin` on POST and `Sec-Fetch-Site` from the
+ * page's origin. A `cookie` header the caller gives is sent as given instead of the jar's.
  */
 export function browser(options: BrowserOptions = {}) {
   const jar = new CookieJar();
@@ -18,13 +23,14 @@ export function browser(options: BrowserOptions = {}) {
     const url = input instanceof Request ? input.url : String(input);
     const headers = new Headers(init.headers);
     const cookie = await jar.getCookieString(url);
-    if (cookie) headers.set('cookie', cookie);
+    if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
     if (options.userAgent) headers.set('user-agent', options.userAgent);
     const method = (init.method ?? 'GET').toUpperCase();
-    if (options.pageOrigin !== null && options.pageOrigin !== undefined) {
+    const pageOrigin = typeof options.pageOrigin === 'function' ? options.pageOrigin(url) : options.pageOrigin;
+    if (pageOrigin !== null && pageOrigin !== undefined) {
       const target = new URL(url).origin;
-      headers.set('sec-fetch-site', options.pageOrigin === target ? 'same-origin' : 'cross-site');
-      if (method !== 'GET' && method !== 'HEAD') headers.set('origin', options.pageOrigin);
+      headers.set('sec-fetch-site', pageOrigin === target ? 'same-origin' : 'cross-site');
+      if (method !== 'GET' && method !== 'HEAD') headers.set('origin', pageOrigin);
     }
     const response = await fetch(url, { ...init, headers });
     const cookies = response.headers.getSetCookie();

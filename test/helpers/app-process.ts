@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { buildExample } from '../../examples/fullstack/build.mjs';
 
 /** The example app's own settings: never inherited from the test's environment. */
-const APP_VARIABLES = ['PORT', 'HOST', 'DATA_DIR', 'SESSION_SECRET', 'TRUST_PROXY', 'DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'SESSION_STORE'];
+const APP_VARIABLES = ['PORT', 'HOST', 'DATA_DIR', 'SESSION_SECRET', 'TRUST_PROXY', 'DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'SESSION_STORE', 'PGAPPNAME', 'TESSERA_EXAMPLE_NO_POOL_ERROR_HANDLER'];
 
 /**
  * Builds the example server with `buildExample()` and copies the bundle to a file of this
@@ -16,7 +16,7 @@ export async function buildServer(): Promise<{ readonly path: string; remove(): 
   for (let attempt = 0; ; attempt++) {
     const built = await buildExample();
     const first = readFileSync(built);
-    const path = join(dirname(built), `scale-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
+    const path = join(dirname(built), `app-process-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
     copyFileSync(built, path);
     // A concurrent build rewrites the same bytes; a copy taken mid-write differs from them.
     if (first.length > 0 && first.equals(readFileSync(path))) return { path, remove: () => rmSync(path, { force: true }) };
