@@ -96,31 +96,4 @@ export default defineConfig(
       ],
     },
   },
-
-  // temporary: fixed after the adapter/core merge. These files are being rewritten on other branches;
-  // each entry turns off only the rules they still break. Delete an entry once its file passes.
-  {
-    files: ['src/core/session.ts', 'src/adapters/trpc/session-router.ts'],
-    rules: { '@typescript-eslint/no-unnecessary-type-assertion': 'off' },
-  },
-  {
-    files: ['src/adapters/yoga/plugin.ts'],
-    rules: { '@typescript-eslint/no-unsafe-enum-comparison': 'off' },
-  },
-  {
-    files: ['examples/fullstack/src/app.ts'],
-    rules: { '@typescript-eslint/await-thenable': 'off' },
-  },
-  {
-    files: ['examples/fullstack/web/main.ts'],
-    rules: { '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-base-to-string': 'off' },
-  },
-  {
-    files: ['examples/quickstart/yoga.ts', 'examples/yoga/server.ts'],
-    rules: { '@typescript-eslint/no-misused-promises': 'off' },
-  },
-  {
-    files: ['examples/yoga/client.ts'],
-    rules: { '@typescript-eslint/no-empty-object-type': 'off' },
-  },
 );

@@ -27,8 +27,16 @@ const origin = 'http://127.0.0.1:4000';
 const typeDefs = 'type Query { me: String }';
 const common = { logging: false, landingPage: false };
 const yoga = {
-  tessera: createYoga({ ...common, schema: createSchema({ typeDefs, resolvers: { Query: { me: async (_r, _a, ctx) => (await ctx.session()).userId } } }), plugins: [yogaAdapter.useSessions(sessions)] }),
-  floor: createYoga({ ...common, schema: createSchema({ typeDefs, resolvers: { Query: { me: (_r, _a, ctx) => ctx.session?.userId ?? null } } }), context: ({ request }) => ({ session: floor.load(request.headers.get('cookie')) }) }),
+  tessera: createYoga({
+    ...common,
+    schema: createSchema({ typeDefs, resolvers: { Query: { me: async (_r, _a, ctx) => (await ctx.session()).userId } } }),
+    plugins: [yogaAdapter.useSessions(sessions)],
+  }),
+  floor: createYoga({
+    ...common,
+    schema: createSchema({ typeDefs, resolvers: { Query: { me: (_r, _a, ctx) => ctx.session?.userId ?? null } } }),
+    context: ({ request }) => ({ session: floor.load(request.headers.get('cookie')) }),
+  }),
   none: createYoga({ ...common, schema: createSchema({ typeDefs, resolvers: { Query: { me: () => 'user-0' } } }) }),
 };
 const sessionContext = trpcAdapter.createSessionContext(sessions);

@@ -26,10 +26,20 @@ for (let i = 0; i < ROWS; i++) {
   const id = randomBytes(16).toString('base64url');
   ids.push(id);
   await store.create({
-    id, secretHash: randomBytes(32).toString('base64url'), previousSecretHash: null, previousSecretExpiresAt: null,
-    userId: i % 3 === 0 ? null : `user-${i % 1000}`, authenticatedAt: new Date(now), data: randomBytes(300).toString('base64url'),
-    version: 1, createdAt: new Date(now), lastSeenAt: new Date(now), expiresAt: new Date(now + 86_400_000),
-    absoluteExpiresAt: new Date(now + 30 * 86_400_000), userAgent: 'Mozilla/5.0 bench', ipAddress: '127.0.0.1',
+    id,
+    secretHash: randomBytes(32).toString('base64url'),
+    previousSecretHash: null,
+    previousSecretExpiresAt: null,
+    userId: i % 3 === 0 ? null : `user-${i % 1000}`,
+    authenticatedAt: new Date(now),
+    data: randomBytes(300).toString('base64url'),
+    version: 1,
+    createdAt: new Date(now),
+    lastSeenAt: new Date(now),
+    expiresAt: new Date(now + 86_400_000),
+    absoluteExpiresAt: new Date(now + 30 * 86_400_000),
+    userAgent: 'Mozilla/5.0 bench',
+    ipAddress: '127.0.0.1',
   });
 }
 

@@ -20,7 +20,11 @@ const ready = await new Promise((resolve, reject) => {
   server.once('message', resolve);
   server.once('exit', (code) => reject(new Error(`http-server exited (${code})`)));
 });
-const ask = () => new Promise((resolve) => { server.once('message', (m) => resolve(m.cpu)); server.send('cpu'); });
+const ask = () =>
+  new Promise((resolve) => {
+    server.once('message', (m) => resolve(m.cpu));
+    server.send('cpu');
+  });
 
 const paths = { trpc: '/me', yoga: '/graphql?query=%7Bme%7D' };
 async function load(framework, variant, duration) {
@@ -60,13 +64,18 @@ for (const framework of ['trpc', 'yoga']) {
   const pair = (a, b, key) => runs[a].map((run, i) => run[key] / runs[b][i][key]);
   const summary = (list) => ({ median: median(list), min: Math.min(...list), max: Math.max(...list) });
   results[framework] = {
-    variants: Object.fromEntries(variants.map((variant) => [variant, {
-      cpuRatioToFloor: summary(pair(variant, 'floor', 'cpuUsPerRequest')),
-      rps: median(runs[variant].map((run) => run.rps)),
-      cpuUsPerRequest: median(runs[variant].map((run) => run.cpuUsPerRequest)),
-      latencyP50Ms: median(runs[variant].map((run) => run.latencyP50Ms)),
-      runs: runs[variant],
-    }])),
+    variants: Object.fromEntries(
+      variants.map((variant) => [
+        variant,
+        {
+          cpuRatioToFloor: summary(pair(variant, 'floor', 'cpuUsPerRequest')),
+          rps: median(runs[variant].map((run) => run.rps)),
+          cpuUsPerRequest: median(runs[variant].map((run) => run.cpuUsPerRequest)),
+          latencyP50Ms: median(runs[variant].map((run) => run.latencyP50Ms)),
+          runs: runs[variant],
+        },
+      ]),
+    ),
     rpsRatioTesseraToFloor: summary(pair('tessera', 'floor', 'rps')),
     rpsRatioTesseraToFloorLazy: summary(pair('tessera', 'floor-lazy', 'rps')),
     rpsRatioFloorToNone: summary(pair('floor', 'none', 'rps')),

@@ -139,7 +139,9 @@ const baselines = {
   'floor + mmap_size=1GiB: load': 'floor: load',
 };
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
-const selected = only ? Object.fromEntries(Object.entries(cases).filter(([name]) => only.test(name) || Object.values(baselines).includes(name) && Object.entries(baselines).some(([c, b]) => b === name && only.test(c)))) : cases;
+const selected = only
+  ? Object.fromEntries(Object.entries(cases).filter(([name]) => only.test(name) || (Object.values(baselines).includes(name) && Object.entries(baselines).some(([c, b]) => b === name && only.test(c)))))
+  : cases;
 
 // Sanity: each path does what its name says before it is timed.
 const firstUser = `user-${readIndices[0]}`;
@@ -149,7 +151,15 @@ if ((await sessions.load(wrongReqs[0])).userId !== null || floor.load(wrongCooki
 if ((await kyselySessions.load(validReqs[1])).userId !== `user-${readIndices[1]}`) throw new Error('kyselyStore did not load a valid session');
 
 const cleanup = () => userKysely.deleteFrom('tessera_sessions').where('user_id', 'like', 'bench-log%').execute();
-const result = await interleave(selected, { rounds, budgetMs, baselines, onRound: async (round) => { await cleanup(); log(`  ${rows.toLocaleString('en')} rows: round ${round + 1}/${rounds}`); } });
+const result = await interleave(selected, {
+  rounds,
+  budgetMs,
+  baselines,
+  onRound: async (round) => {
+    await cleanup();
+    log(`  ${rows.toLocaleString('en')} rows: round ${round + 1}/${rounds}`);
+  },
+});
 await cleanup();
 void sink;
 const count = plainDb.prepare('select count(*) from tessera_sessions').pluck().get();

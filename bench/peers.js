@@ -50,13 +50,24 @@ try {
   const db = openPeerDb(`${tmpDir}express-session-10k.db`);
   const sessionStore = new SqliteSessionStore({ client: db, expired: { clear: true, intervalMs: 3_600_000 } });
   const secret = SERVER_SECRET;
-  const middleware = expressSession({ store: sessionStore, secret, resave: false, saveUninitialized: false, name: 'sid', cookie: { secure: true, httpOnly: true, sameSite: 'lax', maxAge: 14 * 86_400_000 } });
+  const middleware = expressSession({
+    store: sessionStore,
+    secret,
+    resave: false,
+    saveUninitialized: false,
+    name: 'sid',
+    cookie: { secure: true, httpOnly: true, sameSite: 'lax', maxAge: 14 * 86_400_000 },
+  });
   // Filler rows in the store's own format, then live sessions made through the middleware.
   const insert = db.prepare('insert or replace into sessions values (?, ?, ?)');
   const expire = new Date(Date.now() + 14 * 86_400_000).toISOString();
   db.transaction(() => {
     for (let i = 0; i < ROWS - LIVE; i++) {
-      insert.run(randomBytes(24).toString('base64url'), JSON.stringify({ cookie: { originalMaxAge: 1209600000, expires: expire, secure: true, httpOnly: true, path: '/', sameSite: 'lax' }, userId: `user-${i}` }), expire);
+      insert.run(
+        randomBytes(24).toString('base64url'),
+        JSON.stringify({ cookie: { originalMaxAge: 1209600000, expires: expire, secure: true, httpOnly: true, path: '/', sameSite: 'lax' }, userId: `user-${i}` }),
+        expire,
+      );
     }
   })();
   const socket = new Socket();
@@ -158,7 +169,11 @@ const cases = {
   },
   ...peers,
 };
-const baselines = Object.fromEntries(Object.keys(cases).filter((name) => name !== 'floor: load').map((name) => [name, 'floor: load']));
+const baselines = Object.fromEntries(
+  Object.keys(cases)
+    .filter((name) => name !== 'floor: load')
+    .map((name) => [name, 'floor: load']),
+);
 const result = await interleave(cases, { rounds, budgetMs, baselines, onRound: (round) => log(`  peers: round ${round + 1}/${rounds}`) });
 writeFileSync(out, JSON.stringify({ rows: ROWS, rounds, budgetMs, cases: result, unavailable }, null, 2));
 await store.close();

@@ -37,11 +37,26 @@ const count = Number((await db.selectFrom(TABLE).select(db.fn.countAll().as('n')
 if (count < ROWS - LIVE) {
   const now = Date.now();
   const rows = Array.from({ length: ROWS - LIVE - count }, (_, i) => ({
-    id: randomBytes(16).toString('base64url'), secret_hash: randomBytes(32).toString('base64url'), previous_secret_hash: null, previous_secret_expires_at: null,
-    user_id: `user-${i}`, authenticated_at: now, data: `fillerk1.${randomBytes(110).toString('base64url')}`, version: 1, created_at: now, last_seen_at: now,
-    expires_at: now + 365 * 86_400_000, absolute_expires_at: now + 365 * 86_400_000, user_agent: 'Mozilla/5.0', ip_address: '198.51.100.1',
+    id: randomBytes(16).toString('base64url'),
+    secret_hash: randomBytes(32).toString('base64url'),
+    previous_secret_hash: null,
+    previous_secret_expires_at: null,
+    user_id: `user-${i}`,
+    authenticated_at: now,
+    data: `fillerk1.${randomBytes(110).toString('base64url')}`,
+    version: 1,
+    created_at: now,
+    last_seen_at: now,
+    expires_at: now + 365 * 86_400_000,
+    absolute_expires_at: now + 365 * 86_400_000,
+    user_agent: 'Mozilla/5.0',
+    ip_address: '198.51.100.1',
   }));
-  for (let i = 0; i < rows.length; i += 1000) await db.insertInto(TABLE).values(rows.slice(i, i + 1000)).execute();
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto(TABLE)
+      .values(rows.slice(i, i + 1000))
+      .execute();
 }
 await db.deleteFrom(TABLE).where('user_id', 'like', 'bench-pg-%').execute();
 const tokens = [];

@@ -59,7 +59,19 @@ function bulkInsert(path, rows) {
       // Expired ones spread over the past 30 days, live ones over the next 14.
       const expiresAt = isExpired ? now - 1000 - Math.floor(Math.random() * 30 * 86_400_000) : now + 3_600_000 + Math.floor(Math.random() * 14 * 86_400_000);
       const userId = i % 3 === 0 ? null : `user-${i % 50_000}`;
-      insert.run(randomBytes(12).toString('base64url'), hash, userId, userId === null ? null : expiresAt - 86_400_000, data, expiresAt - 86_400_000, expiresAt - 86_400_000, expiresAt, expiresAt + 86_400_000, 'Mozilla/5.0 (bench)', '127.0.0.1');
+      insert.run(
+        randomBytes(12).toString('base64url'),
+        hash,
+        userId,
+        userId === null ? null : expiresAt - 86_400_000,
+        data,
+        expiresAt - 86_400_000,
+        expiresAt - 86_400_000,
+        expiresAt,
+        expiresAt + 86_400_000,
+        'Mozilla/5.0 (bench)',
+        '127.0.0.1',
+      );
     }
   })();
   database.pragma('wal_checkpoint(TRUNCATE)');
@@ -118,12 +130,15 @@ async function run(batchSize, mode) {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     phase = 'purge';
     const purger = mode === 'unchunked' ? kyselyStore({ db: store.db }) : store;
-    const timed = { ...store, deleteExpired: async (now, limit) => {
-      const started = performance.now();
-      const deleted = await purger.deleteExpired(now, limit);
-      batches.push(performance.now() - started);
-      return deleted;
-    } };
+    const timed = {
+      ...store,
+      deleteExpired: async (now, limit) => {
+        const started = performance.now();
+        const deleted = await purger.deleteExpired(now, limit);
+        batches.push(performance.now() - started);
+        return deleted;
+      },
+    };
     const timedSessions = createSessions({ store: timed, secrets: [SECRET] });
     const purgeStart = performance.now();
     const purged = await timedSessions.purgeExpired({ batchSize });
@@ -131,7 +146,17 @@ async function run(batchSize, mode) {
     purging = false;
     await loader;
 
-    const remaining = store.db === undefined ? null : Number((await store.db.selectFrom('tessera_sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n);
+    const remaining =
+      store.db === undefined
+        ? null
+        : Number(
+            (
+              await store.db
+                .selectFrom('tessera_sessions')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirst()
+            )?.n,
+          );
     await store.close();
     const sorted = [...loads].sort((a, b) => a - b);
     const idle = [...idleLoads].sort((a, b) => a - b);
@@ -163,7 +188,14 @@ async function run(batchSize, mode) {
 
 console.log(`purgeExpired at scale: ${ROWS.toLocaleString('en')} records, ${Math.round(EXPIRED_SHARE * 100)} % expired, SQLite (sqliteStore), node ${process.version}`);
 let failed = false;
-for (const [batchSize, mode] of BATCH_SIZES.flatMap((size) => (values.compare ? [[size, 'sqliteStore'], [size, 'unchunked']] : [[size, 'sqliteStore']]))) {
+for (const [batchSize, mode] of BATCH_SIZES.flatMap((size) =>
+  values.compare
+    ? [
+        [size, 'sqliteStore'],
+        [size, 'unchunked'],
+      ]
+    : [[size, 'sqliteStore']],
+)) {
   const r = await run(batchSize, mode);
   const ok = r.longestLoadMs <= TARGET_MS && r.purged === r.expired && r.lostSession === 0;
   failed ||= !ok;

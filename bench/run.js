@@ -63,7 +63,12 @@ const results = {
   commit: git('rev-parse', '--short', 'HEAD'),
   dirty: git('status', '--porcelain', '--', 'src').length > 0,
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${process.platform} ${release()}`, node: process.versions.node },
-  versions: Object.fromEntries(['better-sqlite3', 'kysely', 'pg', 'mitata', 'autocannon', '@trpc/server', 'graphql-yoga', 'graphql', 'express-session', 'better-sqlite3-session-store', 'better-auth', 'esbuild'].map((name) => [name, version(name)])),
+  versions: Object.fromEntries(
+    ['better-sqlite3', 'kysely', 'pg', 'mitata', 'autocannon', '@trpc/server', 'graphql-yoga', 'graphql', 'express-session', 'better-sqlite3-session-store', 'better-auth', 'esbuild'].map((name) => [
+      name,
+      version(name),
+    ]),
+  ),
   settings: { rounds: Number(rounds), budgetMs: Number(budget) },
   inprocess: {},
 };
@@ -81,6 +86,9 @@ writeFileSync(here('./chart.svg'), `${chart(results)}\n`);
 const verdicts = results.targets.map(({ target, value, met }) => `- ${met === null ? '•' : met ? '✔' : '✘'} ${target}: ${value}`).join('\n');
 const machine = `${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, ${results.machine.os}, Node ${results.machine.node}`;
 const report = `${tables(results)}\n\n### Targets\n\n${verdicts}\n`;
-writeFileSync(here('./results.md'), `# Latest bench run\n\n${results.date}, commit ${results.commit}${results.dirty ? ' (src/ modified)' : ''}; ${machine}; ${results.settings.rounds} rounds of ${results.settings.budgetMs} ms per case.\n\n${report}`);
+writeFileSync(
+  here('./results.md'),
+  `# Latest bench run\n\n${results.date}, commit ${results.commit}${results.dirty ? ' (src/ modified)' : ''}; ${machine}; ${results.settings.rounds} rounds of ${results.settings.budgetMs} ms per case.\n\n${report}`,
+);
 console.log(`\n${report}`);
 console.log(`\nbench/results.json, bench/results.md and bench/chart.svg written in ${results.seconds} s (commit ${results.commit}${results.dirty ? ', src/ modified' : ''}).`);

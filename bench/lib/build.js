@@ -19,7 +19,11 @@ const entries = {
 
 /** Bundles the entries that exist; returns the names built. */
 export async function buildLib() {
-  const present = Object.fromEntries(Object.entries(entries).filter(([, path]) => existsSync(root + path)).map(([name, path]) => [name, root + path]));
+  const present = Object.fromEntries(
+    Object.entries(entries)
+      .filter(([, path]) => existsSync(root + path))
+      .map(([name, path]) => [name, root + path]),
+  );
   await build({
     entryPoints: present,
     outdir: libDir,

@@ -136,7 +136,16 @@ export function createFloor(db, secret, { cookieName = '__Host-sid', idleMs = 14
     if (s === null) return null;
     const secretPart = randomBytes(32).toString('base64url');
     const now = Date.now();
-    const changed = rotateStmt.run(hash(secretPart), s.row.secret_hash, now + graceMs, seal(JSON.stringify(s.envelope), s.id), now, Math.min(now + idleMs, s.row.absolute_expires_at), s.id, s.row.version).changes;
+    const changed = rotateStmt.run(
+      hash(secretPart),
+      s.row.secret_hash,
+      now + graceMs,
+      seal(JSON.stringify(s.envelope), s.id),
+      now,
+      Math.min(now + idleMs, s.row.absolute_expires_at),
+      s.id,
+      s.row.version,
+    ).changes;
     return changed === 1 ? setCookie(s.id, secretPart, Math.floor(absoluteMs / 1000)) : null;
   }
 

@@ -33,7 +33,11 @@ export function tables(results) {
     const row = [label];
     for (const size of sizes) {
       const cases = results.inprocess[size].cases;
-      row.push(cases[floor] ? `${fmt(cases[floor].p50Us)} / ${fmt(cases[floor].p99Us)}` : '—', cases[tessera] ? `${fmt(cases[tessera].p50Us)} / ${fmt(cases[tessera].p99Us)}` : '—', ratio(cases[tessera]));
+      row.push(
+        cases[floor] ? `${fmt(cases[floor].p50Us)} / ${fmt(cases[floor].p99Us)}` : '—',
+        cases[tessera] ? `${fmt(cases[tessera].p50Us)} / ${fmt(cases[tessera].p99Us)}` : '—',
+        ratio(cases[tessera]),
+      );
     }
     return row;
   });
@@ -45,7 +49,13 @@ export function tables(results) {
     out.push(
       table(
         ['case', 'p50 µs', 'p99 µs', '× floor load', 'tessera load is … × faster'],
-        Object.entries(cases).map(([name, row]) => [name, fmt(row.p50Us), fmt(row.p99Us), row.ratio === undefined ? '1 (baseline)' : ratio(row), name.startsWith('tessera') || name.startsWith('floor') ? '' : fmt(row.p50Us / load.p50Us, 1)]),
+        Object.entries(cases).map(([name, row]) => [
+          name,
+          fmt(row.p50Us),
+          fmt(row.p99Us),
+          row.ratio === undefined ? '1 (baseline)' : ratio(row),
+          name.startsWith('tessera') || name.startsWith('floor') ? '' : fmt(row.p50Us / load.p50Us, 1),
+        ]),
       ),
     );
     for (const [peer, why] of Object.entries(results.peers.unavailable ?? {})) out.push(`\n${peer} could not be run: ${why.split('\n')[0]}`);
@@ -53,20 +63,40 @@ export function tables(results) {
   if (results.postgres?.cases) {
     const cases = results.postgres.cases;
     out.push(`\n### PostgreSQL ${results.postgres.server}, 10,000 sessions (no target) — p50 / p99 µs\n`);
-    out.push(table(['case', 'p50 µs', 'p99 µs', '× PostgreSQL floor'], Object.entries(cases).map(([name, row]) => [name, fmt(row.p50Us), fmt(row.p99Us), row.ratio === undefined ? '1 (baseline)' : ratio(row)])));
+    out.push(
+      table(
+        ['case', 'p50 µs', 'p99 µs', '× PostgreSQL floor'],
+        Object.entries(cases).map(([name, row]) => [name, fmt(row.p50Us), fmt(row.p99Us), row.ratio === undefined ? '1 (baseline)' : ratio(row)]),
+      ),
+    );
   } else if (results.postgres?.unavailable) out.push(`\nPostgreSQL: ${results.postgres.unavailable}`);
   if (results.adapters?.cases) {
     out.push(`\n### The adapters without sockets (tRPC fetchRequestHandler, yoga.fetch), 10,000 sessions — p50 / p99 µs per request\n`);
-    out.push(table(['case', 'p50 µs', 'p99 µs', '× the same handler with the floor session'], Object.entries(results.adapters.cases).map(([name, row]) => [name, fmt(row.p50Us), fmt(row.p99Us), row.ratio === undefined ? '1 (baseline)' : ratio(row)])));
+    out.push(
+      table(
+        ['case', 'p50 µs', 'p99 µs', '× the same handler with the floor session'],
+        Object.entries(results.adapters.cases).map(([name, row]) => [name, fmt(row.p50Us), fmt(row.p99Us), row.ratio === undefined ? '1 (baseline)' : ratio(row)]),
+      ),
+    );
   }
   if (results.http?.results) {
-    out.push(`\n### HTTP on 127.0.0.1 (autocannon, ${results.http.connections} connections, ${results.http.rounds} interleaved rounds of ${results.http.seconds} s; load generator and server share 2 cores)\n`);
+    out.push(
+      `\n### HTTP on 127.0.0.1 (autocannon, ${results.http.connections} connections, ${results.http.rounds} interleaved rounds of ${results.http.seconds} s; load generator and server share 2 cores)\n`,
+    );
     const rows = [];
     for (const [framework, r] of Object.entries(results.http.results)) {
       for (const [variant, v] of Object.entries(r.variants)) rows.push([framework, variant, fmt(v.rps, 0), fmt(v.cpuUsPerRequest, 0), cpuRatioCell(v.cpuRatioToFloor), fmt(v.latencyP50Ms, 0)]);
       rows.push([framework, 'tessera ÷ floor, req/s', `${fmt(r.rpsRatioTesseraToFloor.median, 3)} [${fmt(r.rpsRatioTesseraToFloor.min, 3)}–${fmt(r.rpsRatioTesseraToFloor.max, 3)}]`, '', '', '']);
-      rows.push([framework, 'tessera ÷ floor-lazy, req/s', `${fmt(r.rpsRatioTesseraToFloorLazy.median, 3)} [${fmt(r.rpsRatioTesseraToFloorLazy.min, 3)}–${fmt(r.rpsRatioTesseraToFloorLazy.max, 3)}]`, '', '', '']);
-      if (r.rpsRatioTesseraToNone) rows.push([framework, 'tessera ÷ no session, req/s', `${fmt(r.rpsRatioTesseraToNone.median, 3)} [${fmt(r.rpsRatioTesseraToNone.min, 3)}–${fmt(r.rpsRatioTesseraToNone.max, 3)}]`, '', '', '']);
+      rows.push([
+        framework,
+        'tessera ÷ floor-lazy, req/s',
+        `${fmt(r.rpsRatioTesseraToFloorLazy.median, 3)} [${fmt(r.rpsRatioTesseraToFloorLazy.min, 3)}–${fmt(r.rpsRatioTesseraToFloorLazy.max, 3)}]`,
+        '',
+        '',
+        '',
+      ]);
+      if (r.rpsRatioTesseraToNone)
+        rows.push([framework, 'tessera ÷ no session, req/s', `${fmt(r.rpsRatioTesseraToNone.median, 3)} [${fmt(r.rpsRatioTesseraToNone.min, 3)}–${fmt(r.rpsRatioTesseraToNone.max, 3)}]`, '', '', '']);
     }
     out.push(table(['framework', 'variant', 'req/s (median)', 'server CPU µs/req', 'CPU × floor, per-round median [min–max]', 'latency p50 ms'], rows));
   }
@@ -100,7 +130,11 @@ export function targets(results) {
     add('valid-session load ≥ 30× faster than Better Auth getSession', `${x.toFixed(1)}×`, x >= 30);
   }
   for (const [framework, r] of Object.entries(results.http?.results ?? {})) {
-    add(`${framework} over HTTP: tessera ≥ 0.95 of the floor server's req/s`, `${r.rpsRatioTesseraToFloor.median.toFixed(3)} [${r.rpsRatioTesseraToFloor.min.toFixed(3)}–${r.rpsRatioTesseraToFloor.max.toFixed(3)}]`, r.rpsRatioTesseraToFloor.median >= 0.95);
+    add(
+      `${framework} over HTTP: tessera ≥ 0.95 of the floor server's req/s`,
+      `${r.rpsRatioTesseraToFloor.median.toFixed(3)} [${r.rpsRatioTesseraToFloor.min.toFixed(3)}–${r.rpsRatioTesseraToFloor.max.toFixed(3)}]`,
+      r.rpsRatioTesseraToFloor.median >= 0.95,
+    );
   }
   add('a request that never touches the session: 0 store queries, 0 crypto', 'counted by test/perf/untouched-request.test.ts (npm test)', null);
   return list;
@@ -113,7 +147,12 @@ export function chart(results) {
   const bars = [];
   for (const [size, run] of Object.entries(results.inprocess)) {
     const c = run.cases;
-    for (const [label, key] of [['load', 'tessera: load'], ['login', 'tessera: login'], ['rotate', 'tessera: rotate'], ['data change', 'tessera: data change']]) {
+    for (const [label, key] of [
+      ['load', 'tessera: load'],
+      ['login', 'tessera: login'],
+      ['rotate', 'tessera: rotate'],
+      ['data change', 'tessera: data change'],
+    ]) {
       if (c[key]) bars.push({ group: 'tessera', label: `tessera ${label} (${size})`, value: c[key].ratio });
     }
   }

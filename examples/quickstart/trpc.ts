@@ -14,9 +14,7 @@ const { sessionProcedure } = createSessionProcedures(t);
 
 export const appRouter = t.router({
   session: createSessionRouter(t, { authenticate: ({ username, password }) => checkPassword(username, password) }),
-  addToCart: sessionProcedure
-    .input(z.string().min(1))
-    .mutation(({ ctx, input }) => ctx.session.update('cart', (cart = []) => [...cart, input])),
+  addToCart: sessionProcedure.input(z.string().min(1)).mutation(({ ctx, input }) => ctx.session.update('cart', (cart = []) => [...cart, input])),
 });
 export type AppRouter = typeof appRouter;
 

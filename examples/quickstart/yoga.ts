@@ -20,4 +20,5 @@ const yoga = createYoga<object, Context>({
   plugins: [useSessions(sessions)],
 });
 
-createServer(yoga).listen(4000);
+// Yoga's request listener answers through the response it is given; its promise only says when it is done.
+createServer((request, response) => void yoga.requestListener(request, response)).listen(4000);

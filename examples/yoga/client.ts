@@ -86,7 +86,10 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
  */
 export function createSessionClient(endpoint: string, fetchImpl: FetchLike = fetch) {
   return {
-    async execute<Result, Variables>(document: TadaDocumentNode<Result, Variables>, ...[variables]: {} extends Variables ? [Variables?] : [Variables]): Promise<OperationResult<Result>> {
+    async execute<Result, Variables>(
+      document: TadaDocumentNode<Result, Variables>,
+      ...[variables]: Record<string, never> extends Variables ? [Variables?] : [Variables]
+    ): Promise<OperationResult<Result>> {
       const response = await fetchImpl(endpoint, {
         method: 'POST',
         credentials: 'include',

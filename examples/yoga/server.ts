@@ -79,7 +79,7 @@ export async function createExampleServer(options: ExampleOptions = {}): Promise
     cors: sessionCors(sessions),
     plugins: [useSessions(sessions)],
   });
-  return createServer(yoga);
+  return createServer((request, response) => void yoga.requestListener(request, response));
 }
 
 async function main(): Promise<void> {

@@ -44,11 +44,8 @@ function parseUrl(argument: string): URL | null {
  * not a regular expression, decides where the password ends: a raw `@`, `:` or `/` in
  * it cannot move the boundary (test/cli/database-target.test.ts).
  *
- * @example
- * ```ts
- * redact('postgres://app:p@ss@db/prod'); // 'postgres://app:***@db/prod'
- * redact('postgres://app:a/b@db/prod');  // 'postgres://***'
- * ```
+ * So `postgres://app:p@ss@db/prod` prints as `postgres://app:***@db/prod`, and
+ * `postgres://app:a/b@db/prod` as `postgres://***`.
  */
 export function redact(argument: string): string {
   const scheme = SCHEME.exec(argument)?.[1];
@@ -125,11 +122,8 @@ function sqlitePath(argument: string, scheme: string): string {
  * file path. Other schemes, and URLs that do not parse, are a usage error that
  * never quotes the password.
  *
- * @example
- * ```ts
- * parseTarget('sqlite:./x.db');              // { kind: 'sqlite', path: './x.db', label: 'sqlite:./x.db' }
- * parseTarget('postgres://app:pw@db/prod');  // { kind: 'postgres', url: '…', label: 'postgres://app:***@db/prod' }
- * ```
+ * For example `sqlite:./x.db` is the file `./x.db`, and `postgres://app:pw@db/prod` is labelled
+ * `postgres://app:***@db/prod` (test/cli/database-target.test.ts).
  */
 export function parseTarget(argument: string): DatabaseTarget {
   const scheme = SCHEME.exec(argument)?.[1]?.toLowerCase();

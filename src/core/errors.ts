@@ -58,7 +58,7 @@ export function sessionErrorStatus(code: SessionErrorCode): number {
  * @example
  * ```ts
  * try {
- *   await sessions.commit(session, headers);
+ *   await sessions.open(request).run('write', (session) => session.set('cart', ['apple']));
  * } catch (error) {
  *   if (error instanceof SessionError && error.code === 'SESSION_INTERRUPTED') {
  *     // a concurrent logout won: ask the user to sign in again

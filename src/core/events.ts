@@ -6,6 +6,12 @@ export type SessionEvent =
   | { readonly type: 'created'; readonly sessionId: string; readonly userId: string | null; readonly at: Date }
   | { readonly type: 'authenticated'; readonly sessionId: string; readonly userId: string; readonly at: Date }
   | { readonly type: 'rotated'; readonly sessionId: string; readonly userId: string | null; readonly at: Date }
-  | { readonly type: 'revoked'; readonly sessionId: string; readonly userId: string | null; readonly reason: 'logout' | 'revoke' | 'revoke-user' | 'flush' | 'user-changed' | 'credentials-changed' | 'evicted'; readonly at: Date }
+  | {
+      readonly type: 'revoked';
+      readonly sessionId: string;
+      readonly userId: string | null;
+      readonly reason: 'logout' | 'revoke' | 'revoke-user' | 'flush' | 'user-changed' | 'credentials-changed' | 'evicted';
+      readonly at: Date;
+    }
   | { readonly type: 'expired'; readonly sessionId: string; readonly userId: string | null; readonly at: Date }
   | { readonly type: 'suspicious'; readonly sessionId: string | null; readonly reason: 'wrong-secret' | 'ambiguous-cookie' | 'tampered-data' | 'invalid-data'; readonly at: Date };

@@ -115,10 +115,7 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   let viaGrace = false;
   if (!hashesEqual(secretHash, record.secretHash)) {
     const graceOk =
-      record.previousSecretHash !== null &&
-      record.previousSecretExpiresAt !== null &&
-      record.previousSecretExpiresAt.getTime() > now &&
-      hashesEqual(secretHash, record.previousSecretHash);
+      record.previousSecretHash !== null && record.previousSecretExpiresAt !== null && record.previousSecretExpiresAt.getTime() > now && hashesEqual(secretHash, record.previousSecretHash);
     if (!graceOk) {
       config.emit({ type: 'suspicious', sessionId: record.id, reason: 'wrong-secret', at: new Date(now) });
       return invalidToken(config, facts, cookieName, cookieWritable);

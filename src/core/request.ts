@@ -135,7 +135,14 @@ function trustedHopCount(trustProxy: TrustProxy, peerAddress: string | null, req
   // A hop count needs no header: X-Forwarded-For is read only to match a list of proxies.
   if (typeof trustProxy === 'number') return trustProxy;
   if (trustProxy.length === 0 || peerAddress === null) return 0;
-  const chain = [peerAddress, ...(request.header('x-forwarded-for') ?? '').split(',').map((part) => part.trim()).filter(Boolean).reverse()];
+  const chain = [
+    peerAddress,
+    ...(request.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .reverse(),
+  ];
   let hops = 0;
   while (hops < chain.length && trustProxy.includes(normaliseAddress(chain[hops] as string))) hops++;
   return hops;
@@ -159,7 +166,10 @@ function forwardedValue(value: string | null, hops: number): string | null {
  * cannot change what our own proxies appended, so only trusted hops are read.
  */
 export function clientAddress(facts: RequestFacts, trustProxy: TrustProxy): string | null {
-  const forwarded = (facts.header('x-forwarded-for') ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  const forwarded = (facts.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const hops = trustedHopCount(trustProxy, facts.peerAddress, facts);
   if (hops === 0) return facts.peerAddress;
   const chain = [facts.peerAddress, ...forwarded.reverse()];

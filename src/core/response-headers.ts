@@ -56,7 +56,6 @@ export function writeDecidedHeaders(state: SessionState, target: HeaderTarget): 
   }
 }
 
-
 /**
  * A streamed response's head leaves before any commit: its caching headers are decided up
  * front, and conservatively (any cookie may be ours), since a later decision could not be sent.

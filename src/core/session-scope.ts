@@ -177,7 +177,11 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
     const session = this.#session;
     if (session === null) {
       // Still loading (a resolver that did not wait for it): settle once the load has.
-      if (this.#loading !== null) return this.#loading.then(() => this.end(kind, failed), () => this.#leave(kind));
+      if (this.#loading !== null)
+        return this.#loading.then(
+          () => this.end(kind, failed),
+          () => this.#leave(kind),
+        );
       this.#leave(kind);
       return undefined;
     }
@@ -254,7 +258,8 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
    *
    * @example
    * ```ts
-   * const info = await scope.run('write', async () => scope.signIn(await checkPassword(username, password)));
+   * const scope = sessions.open(request);
+   * const info = await scope.run('write', () => scope.signIn({ id: 'user-42' }));
    * ```
    */
   async signIn(user: AuthenticatedUser | null): Promise<SessionInfo> {

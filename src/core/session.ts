@@ -44,10 +44,10 @@ export interface LoginOptions {
  *
  * @example
  * ```ts
- * const session = await sessions.load(request);
- * session.update('cart', (cart: string[] = []) => [...cart, 'apple']);
- * session.login('user-42'); // new secret, anonymous cart kept
- * await sessions.commit(session, response.headers);
+ * await sessions.open(request).run('write', (session) => {
+ *   session.update('cart', (cart = []) => [...cart, 'apple']);
+ *   session.login('user-42'); // new secret, anonymous cart kept
+ * });
  * ```
  */
 export class Session<Data extends SessionData = SessionData> {
@@ -63,7 +63,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** @internal Created by `sessions.load()` only. */
   constructor(state: SessionState<Data>) {
-    this.#state = state as unknown as SessionState;
+    this.#state = state;
   }
 
   /** The public session handle (safe to show and to revoke by), `null` until first stored. */
@@ -135,7 +135,7 @@ export class Session<Data extends SessionData = SessionData> {
   keys(): (keyof Data & string)[] {
     const state = stateOf(this);
     state.accessed = true;
-    return Object.keys(state.data) as (keyof Data & string)[];
+    return Object.keys(state.data);
   }
 
   set<K extends keyof Data & string>(key: K, value: Data[K]): void {

@@ -14,7 +14,7 @@ const root = new URL('../../', import.meta.url);
 // schema with the ESM build vitest would resolve fails graphql's one-realm check.
 const { printSchema } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
-describe('the example app\'s GraphQL schema files', () => {
+describe("the example app's GraphQL schema files", () => {
   it('examples/fullstack/schema.graphql is the schema the server serves (update: npx vitest run test/app/schema.test.ts -u)', async () => {
     const served = printSchema(createSchema({ typeDefs: [sessionTypeDefs, appTypeDefs] }));
     await expect(`${served}\n`).toMatchFileSnapshot('../../examples/fullstack/schema.graphql');

@@ -16,7 +16,11 @@ const root = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function newestMtime(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => statSync(join(dir, f)).mtimeMs));
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => statSync(join(dir, f)).mtimeMs),
+  );
 }
 
 beforeAll(() => {
@@ -40,7 +44,22 @@ const freshPath = () => {
 
 function record(id: string, userId: string | null, expiresAt: Date): SessionRecord {
   const now = new Date();
-  return { id, secretHash: 'h', previousSecretHash: null, previousSecretExpiresAt: null, userId, authenticatedAt: null, data: 'd', version: 1, createdAt: now, lastSeenAt: now, expiresAt, absoluteExpiresAt: expiresAt, userAgent: null, ipAddress: null };
+  return {
+    id,
+    secretHash: 'h',
+    previousSecretHash: null,
+    previousSecretExpiresAt: null,
+    userId,
+    authenticatedAt: null,
+    data: 'd',
+    version: 1,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt,
+    absoluteExpiresAt: expiresAt,
+    userAgent: null,
+    ipAddress: null,
+  };
 }
 
 async function seed(path: string, records: SessionRecord[]): Promise<void> {
@@ -51,7 +70,7 @@ async function seed(path: string, records: SessionRecord[]): Promise<void> {
 
 async function remainingIds(path: string, ids: string[]): Promise<string[]> {
   const store = await sqliteStore(path);
-  const found = (await Promise.all(ids.map((id) => store.get(id)))).flatMap((r) => (r ? [r.id] : []));
+  const found = (await Promise.all(ids.map(async (id) => store.get(id)))).flatMap((r) => (r ? [r.id] : []));
   await store.close();
   return found;
 }
@@ -122,7 +141,12 @@ describe('tessera purge-expired', () => {
     const result = tessera('purge-expired', path, '--batch-size', '2');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('deleted 5 expired session(s)');
-    expect(await remainingIds(path, [...dead, ...alive].map((r) => r.id))).toEqual(['alive-0', 'alive-1']);
+    expect(
+      await remainingIds(
+        path,
+        [...dead, ...alive].map((r) => r.id),
+      ),
+    ).toEqual(['alive-0', 'alive-1']);
   });
 
   it('purges a SQLite batch larger than one chunk completely', async () => {
@@ -134,7 +158,12 @@ describe('tessera purge-expired', () => {
     const result = tessera('purge-expired', path);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('deleted 130 expired session(s)');
-    expect(await remainingIds(path, [...dead, alive].map((r) => r.id))).toEqual(['alive-0']);
+    expect(
+      await remainingIds(
+        path,
+        [...dead, alive].map((r) => r.id),
+      ),
+    ).toEqual(['alive-0']);
   });
 
   it('purges a SQLite file whose batches end inside a chunk, exactly (batch size 60 over chunks of 50)', async () => {
@@ -146,7 +175,12 @@ describe('tessera purge-expired', () => {
     const result = tessera('purge-expired', path, '--batch-size', '60');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('deleted 130 expired session(s)');
-    expect(await remainingIds(path, [...dead, alive].map((r) => r.id))).toEqual(['alive-0']);
+    expect(
+      await remainingIds(
+        path,
+        [...dead, alive].map((r) => r.id),
+      ),
+    ).toEqual(['alive-0']);
   });
 
   it('refuses a missing SQLite file without creating it (exit 2)', () => {

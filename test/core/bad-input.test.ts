@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSessions, memoryStore, SessionError, type Store } from '../../src/index.js';
+import { memoryStore, SessionError, type Store } from '../../src/index.js';
 import { countingStore } from '../helpers/store-probes.js';
-import { cookieFrom, harness, post, roundTrip, SECRET, directCookieSessions, directSessions } from '../helpers/engine.js';
+import { cookieFrom, harness, post, roundTrip, SECRET, directSessions } from '../helpers/engine.js';
 
 describe('bad input is an anonymous session, never an error', () => {
   const valid = `${'A'.repeat(22)}.${'B'.repeat(43)}`;
@@ -82,8 +82,7 @@ describe('bad input is an anonymous session, never an error', () => {
       '~standard': {
         version: 1 as const,
         vendor: 'test',
-        validate: (value: unknown) =>
-          typeof (value as { count?: unknown }).count === 'number' ? { value: value as { count: number } } : { issues: [{ message: 'count must be a number' }] },
+        validate: (value: unknown) => (typeof (value as { count?: unknown }).count === 'number' ? { value: value as { count: number } } : { issues: [{ message: 'count must be a number' }] }),
       },
     };
     const strict = directSessions<{ count: number }>({ store, secrets: [SECRET], schema, logger: (entry) => logs.push(entry) });

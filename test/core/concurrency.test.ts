@@ -32,7 +32,10 @@ describe('concurrent requests on one session (versioned compare-and-swap)', () =
 
   it('ten concurrent update()s of one key all persist', async () => {
     const gate = gatedStore(memoryStore());
-    const adds = Array.from({ length: 10 }, (_, i) => (s: Parameters<Parameters<typeof interleave>[2][number]>[0]) => void s.update('cart', (cart: unknown) => [...((cart as string[] | undefined) ?? []), `item-${i}`]));
+    const adds = Array.from(
+      { length: 10 },
+      (_, i) => (s: Parameters<Parameters<typeof interleave>[2][number]>[0]) => void s.update('cart', (cart: unknown) => [...((cart as string[] | undefined) ?? []), `item-${i}`]),
+    );
     const { results, final } = await interleave(gate.store, gate, adds);
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     expect((final.get('cart') as string[]).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `item-${i}`).sort());

@@ -29,7 +29,7 @@ const PIECES = ['__Host-sid=', 'sid=', '__Host-sid', 'x__Host-sid=', '=', ';', '
 
 function seeded(seed: number): () => number {
   let x = seed >>> 0;
-  return () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
 describe('findCookie agrees with the cookie-by-cookie walk', () => {
@@ -44,7 +44,19 @@ describe('findCookie agrees with the cookie-by-cookie walk', () => {
   });
 
   it('on the shapes browsers send', () => {
-    const headers = ['__Host-sid=a', ' __Host-sid=a', 'x=1; __Host-sid=a; y=2', 'x=1;__Host-sid=a', 'x=1; __Host-sid=a; __Host-sid=b', 'x=__Host-sid=a', '__Host-sid=a__Host-sid=b', '__Host-sid=a; x=__Host-sid=b', 'x=1;\t__Host-sid=a', '__Host-sid=', ''];
+    const headers = [
+      '__Host-sid=a',
+      ' __Host-sid=a',
+      'x=1; __Host-sid=a; y=2',
+      'x=1;__Host-sid=a',
+      'x=1; __Host-sid=a; __Host-sid=b',
+      'x=__Host-sid=a',
+      '__Host-sid=a__Host-sid=b',
+      '__Host-sid=a; x=__Host-sid=b',
+      'x=1;\t__Host-sid=a',
+      '__Host-sid=',
+      '',
+    ];
     for (const header of headers) expect(findCookie(header, '__Host-sid')).toEqual(referenceWalk(header, '__Host-sid'));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookieSessions, SessionError, type SessionData } from '../../src/index.js';
 import { manualClock } from '../helpers/clock.js';
-import { cookieFrom, get, post, SECRET, directCookieSessions, directSessions, type DirectSessions } from '../helpers/engine.js';
+import { cookieFrom, get, post, SECRET, directCookieSessions, type DirectSessions } from '../helpers/engine.js';
 
 function setUp(overrides: Partial<Parameters<typeof cookieSessions>[0]> = {}) {
   const clock = manualClock();

@@ -120,7 +120,7 @@ describe('login and logout', () => {
     expect(stale.get('cart')).toBeUndefined();
   });
 
-  it('login as a different user flushes the previous user\'s session first', async () => {
+  it("login as a different user flushes the previous user's session first", async () => {
     const { sessions, store } = harness();
     const alice = cookieFrom(await roundTrip(sessions, post(), (s) => (s.set('secret-of-alice', 1), s.login('alice'))));
     const aliceId = (await sessions.load(post(alice))).id as string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cookieSessions, memoryStore, type SessionData } from '../../src/index.js';
+import { memoryStore, type SessionData } from '../../src/index.js';
 import { countingStore } from '../helpers/store-probes.js';
 import { manualClock } from '../helpers/clock.js';
-import { cookieFrom, harness, post, roundTrip, SECRET, directCookieSessions, directSessions, type DirectSessions } from '../helpers/engine.js';
+import { cookieFrom, harness, post, roundTrip, SECRET, directCookieSessions, type DirectSessions } from '../helpers/engine.js';
 
 /** The default throttle: a tenth of the 14-day idle timeout, capped at one hour. */
 const TOUCH_INTERVAL_MS = 3_600_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSessions, memoryStore, SessionError } from '../../src/index.js';
-import { cookieFrom, get, harness, post, roundTrip, SECRET, directCookieSessions, directSessions } from '../helpers/engine.js';
+import { memoryStore, SessionError } from '../../src/index.js';
+import { cookieFrom, get, harness, post, roundTrip, SECRET, directSessions } from '../helpers/engine.js';
 
 // Ports of Django's SessionMiddlewareTests (§7.7): cookie attributes, Vary, deletion, empty sessions.
 describe('response headers and cookie attributes', () => {

@@ -1,4 +1,19 @@
-import { cookieSessions, createSessions, memoryStore, type CookieSessions, type CookieSessionsConfig, type HeaderTarget, type Session, type SessionData, type SessionManager, type SessionRequest, type Sessions, type SessionScope, type SessionsConfig, type Store } from '../../src/index.js';
+import {
+  cookieSessions,
+  createSessions,
+  memoryStore,
+  type CookieSessions,
+  type CookieSessionsConfig,
+  type HeaderTarget,
+  type Session,
+  type SessionData,
+  type SessionManager,
+  type SessionRequest,
+  type Sessions,
+  type SessionScope,
+  type SessionsConfig,
+  type Store,
+} from '../../src/index.js';
 import { commitPendingOf, type OperationKind } from '../../src/core/session-scope.js';
 import { writeDecidedHeaders } from '../../src/core/response-headers.js';
 import { stateOf } from '../../src/core/session.js';
@@ -39,11 +54,7 @@ export function harness<Data extends SessionData = SessionData>(overrides: Parti
 }
 
 /** Loads, lets `change` act, commits, and returns the response headers. */
-export async function roundTrip<Data extends SessionData>(
-  sessions: DirectSessions<Data>,
-  request: Request,
-  change: (session: Session<Data>) => void | Promise<void>,
-): Promise<Headers> {
+export async function roundTrip<Data extends SessionData>(sessions: DirectSessions<Data>, request: Request, change: (session: Session<Data>) => void | Promise<void>): Promise<Headers> {
   const session = await sessions.load(request);
   await change(session);
   const headers = new Headers();

@@ -41,7 +41,13 @@ function configFromUrl(url: string, defaults: { port: number; user: string; data
   };
 }
 
-async function findService(name: string, envVar: string, candidates: readonly string[], probe: (config: ServiceConfig) => Promise<void>, defaults: { port: number; user: string; database: string }): Promise<ServiceConfig | null> {
+async function findService(
+  name: string,
+  envVar: string,
+  candidates: readonly string[],
+  probe: (config: ServiceConfig) => Promise<void>,
+  defaults: { port: number; user: string; database: string },
+): Promise<ServiceConfig | null> {
   const fromEnv = process.env[envVar];
   const urls = fromEnv ? [fromEnv] : candidates;
   const failures: string[] = [];

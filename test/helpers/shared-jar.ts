@@ -22,7 +22,9 @@ export function sharedJar(options: { readonly userAgent?: string } = {}) {
     trpc(origin: string) {
       let client = clients.get(origin);
       if (!client) {
-        client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${origin}/trpc`, fetch: (input, init) => fetchWithJar(input instanceof Request ? input.url : String(input), init as RequestInit) })] });
+        client = createTRPCClient<AppRouter>({
+          links: [httpLink({ url: `${origin}/trpc`, fetch: (input, init) => fetchWithJar(input instanceof Request ? input.url : String(input), init as RequestInit) })],
+        });
         clients.set(origin, client);
       }
       return client;

@@ -75,10 +75,13 @@ export function makeApp(options: { store?: Store; config?: Partial<SessionsConfi
       return name;
     }),
     whoami: authedProcedure.query(({ ctx }) => ctx.userId),
-    pluginCart: t.procedure.concat(createSessionPlugin<AppData>().authedProcedure).input(z.string()).mutation(({ ctx, input }) => {
-      ctx.session.update('cart', (cart = []) => [...cart, `${ctx.userId}:${input}`]);
-      return ctx.session.get('cart') ?? [];
-    }),
+    pluginCart: t.procedure
+      .concat(createSessionPlugin<AppData>().authedProcedure)
+      .input(z.string())
+      .mutation(({ ctx, input }) => {
+        ctx.session.update('cart', (cart = []) => [...cart, `${ctx.userId}:${input}`]);
+        return ctx.session.get('cart') ?? [];
+      }),
     slowRead: sessionProcedure.query(async ({ ctx }) => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       return ctx.session.get('cart') ?? [];

@@ -30,7 +30,11 @@ function run(command: string, args: readonly string[], cwd: string): SpawnSyncRe
 }
 
 function newestMtime(dir: string, suffix: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(suffix)).map((f) => statSync(join(dir, f)).mtimeMs));
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith(suffix))
+      .map((f) => statSync(join(dir, f)).mtimeMs),
+  );
 }
 
 /** The README's first `npm install tessera …` line that names @trpc/server, as package arguments. */
@@ -156,7 +160,7 @@ describe('the packed package', () => {
       'npm warn install-scripts   better-sqlite3@12.11.1 (install: prebuild-install || node-gyp rebuild --release)',
       'npm warn install-scripts   tessera@0.1.0 (prepare: npm run build)',
       'npm warn install-scripts',
-      "npm warn EBADENGINE Unsupported engine {",
+      'npm warn EBADENGINE Unsupported engine {',
       "npm warn EBADENGINE   package: 'cookie@2.0.0',",
       'npm warn EBADENGINE }',
       'npm warn config something without a package',

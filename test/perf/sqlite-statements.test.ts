@@ -156,9 +156,10 @@ describe('sqliteStore: its statements, prepared once, on the connection it share
           throw failure;
         }),
       ).rejects.toBe(failure);
-      expect(await listed).toEqual([kept]);
-      expect(await purged).toBe(1);
-      expect(await revoked).toBe(0);
+      // Assigned inside the transaction's callback, which TypeScript's narrowing does not see.
+      expect(await (listed as Promise<unknown> | null)).toEqual([kept]);
+      expect(await (purged as Promise<number> | null)).toBe(1);
+      expect(await (revoked as Promise<number> | null)).toBe(0);
       expect(await store.listByUser('user-1')).toEqual([kept]);
     } finally {
       await store.close();

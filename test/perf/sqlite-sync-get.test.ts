@@ -11,7 +11,22 @@ import { sampleRecord } from '../../src/testing/session-fixtures.js';
 import { countingStore } from '../helpers/store-probes.js';
 
 const SECRET = 'sqlite-sync-get-test-secret-0123456789abcdef0';
-const FIELDS = ['id', 'secretHash', 'previousSecretHash', 'previousSecretExpiresAt', 'userId', 'authenticatedAt', 'data', 'version', 'createdAt', 'lastSeenAt', 'expiresAt', 'absoluteExpiresAt', 'userAgent', 'ipAddress'] as const;
+const FIELDS = [
+  'id',
+  'secretHash',
+  'previousSecretHash',
+  'previousSecretExpiresAt',
+  'userId',
+  'authenticatedAt',
+  'data',
+  'version',
+  'createdAt',
+  'lastSeenAt',
+  'expiresAt',
+  'absoluteExpiresAt',
+  'userAgent',
+  'ipAddress',
+] as const;
 const DATE_FIELDS = ['previousSecretExpiresAt', 'authenticatedAt', 'createdAt', 'lastSeenAt', 'expiresAt', 'absoluteExpiresAt'] as const;
 
 const pending = Symbol('pending');
@@ -36,7 +51,10 @@ describe("sqliteStore's synchronous get", () => {
   it('answers a normal lookup with the plain record itself, not a promise: every field, real Dates that survive a spread', async () => {
     const store = await sqliteStore(':memory:');
     try {
-      for (const record of [sampleRecord({ previousSecretHash: 'prev', previousSecretExpiresAt: new Date(1_800_000_000_123) }), sampleRecord({ previousSecretHash: null, previousSecretExpiresAt: null, userId: null, authenticatedAt: null, userAgent: null, ipAddress: null })]) {
+      for (const record of [
+        sampleRecord({ previousSecretHash: 'prev', previousSecretExpiresAt: new Date(1_800_000_000_123) }),
+        sampleRecord({ previousSecretHash: null, previousSecretExpiresAt: null, userId: null, authenticatedAt: null, userAgent: null, ipAddress: null }),
+      ]) {
         await store.create(record);
         const answer = store.get(record.id);
         expect(isThenable(answer)).toBe(false);
@@ -70,7 +88,7 @@ describe("sqliteStore's synchronous get", () => {
         expect(answer).toBeInstanceOf(Promise);
         expect(await within(answer as Promise<SessionRecord | null>, 50)).toBe(pending);
       });
-      expect(await answer).toEqual(record);
+      expect(await (answer as ReturnType<Store['get']> | null)).toEqual(record);
       const after = store.get(record.id);
       expect(isThenable(after)).toBe(false);
       expect(after).toEqual(record);
@@ -83,7 +101,14 @@ describe("sqliteStore's synchronous get", () => {
     const inner = await sqliteStore(':memory:');
     try {
       const answers: unknown[] = [];
-      const store: Store = { ...inner, get: (id) => { const answer = inner.get(id); answers.push(answer); return answer; } };
+      const store: Store = {
+        ...inner,
+        get: (id) => {
+          const answer = inner.get(id);
+          answers.push(answer);
+          return answer;
+        },
+      };
       const sessions = directSessions({ store, secrets: [SECRET] });
       const cookie = await signIn(sessions, 'user-1');
       answers.length = 0;

@@ -5,7 +5,7 @@ import { initTRPC } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSessions, memoryStore } from '../../src/index.js';
+import { memoryStore } from '../../src/index.js';
 import { createSessionContext, createSessionProcedures, type SessionContextOptions } from '../../src/adapters/trpc/index.js';
 import { useSessions, type SessionContext } from '../../src/adapters/yoga/index.js';
 import { countingStore } from '../helpers/store-probes.js';

@@ -98,9 +98,7 @@ describe.each(runs)('two example-app processes on $name', ({ open }) => {
     const items = Array.from({ length: 24 }, (_, i) => `item-${i}`);
     await Promise.all(
       items.map((item, i) =>
-        i % 3 === 2
-          ? browser.graphql(i % 2 ? a.url : b.url, 'mutation($item: String!) { addToCart(item: $item) }', { item })
-          : browser.trpc(i % 2 ? a.url : b.url).cart.add.mutate({ item }),
+        i % 3 === 2 ? browser.graphql(i % 2 ? a.url : b.url, 'mutation($item: String!) { addToCart(item: $item) }', { item }) : browser.trpc(i % 2 ? a.url : b.url).cart.add.mutate({ item }),
       ),
     );
     for (const origin of [a.url, b.url]) expect([...(await browser.trpc(origin).cart.get.query())].sort()).toEqual(['seed', ...items].sort());

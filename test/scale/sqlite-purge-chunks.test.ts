@@ -79,7 +79,8 @@ describe('sqliteStore purges a large batch in chunks', () => {
     try {
       const path = join(dir, 'sessions.db');
       store = await sqliteStore(path);
-      const expired = (): Promise<unknown> => Promise.all(Array.from({ length: 200 }, () => store!.create({ ...record(new Date(now.getTime() - 1000)), data: randomBytes(300).toString('base64url') })));
+      const expired = (): Promise<unknown> =>
+        Promise.all(Array.from({ length: 200 }, () => store!.create({ ...record(new Date(now.getTime() - 1000)), data: randomBytes(300).toString('base64url') })));
       await expired();
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
 
@@ -144,7 +145,14 @@ describe('sqliteStore purges a large batch in chunks', () => {
   it('keeps its count when a checkpoint fails with an I/O error, and says so once as a process warning', async () => {
     // A disk failing under the checkpoint cannot be provoked on a real file here: a stand-in
     // connection whose pragma throws, and a store whose chunks delete 50, 50, 20 rows.
-    const failing = { open: true, inTransaction: false, memory: false, pragma: () => { throw new Error('disk I/O error'); } } as unknown as Database.Database;
+    const failing = {
+      open: true,
+      inTransaction: false,
+      memory: false,
+      pragma: () => {
+        throw new Error('disk I/O error');
+      },
+    } as unknown as Database.Database;
     const chunks = [50, 50, 20];
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => void warnings.push(warning);

@@ -86,7 +86,11 @@ describe.each(backends)('abuse and lost updates on $name', (backend) => {
     await user.trpc.cart.add.mutate({ item: 'seed' });
     const cookie = await cookieOf(user);
     gate.arm(10);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? pagePost(current, '/trpc/cart.add', { item: `t${i}` }, cookie) : pagePost(current, '/graphql', { query: `mutation { addToCart(item: "g${i}") }` }, cookie))));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 ? pagePost(current, '/trpc/cart.add', { item: `t${i}` }, cookie) : pagePost(current, '/graphql', { query: `mutation { addToCart(item: "g${i}") }` }, cookie),
+      ),
+    );
     expect(gate.loadsSeen()).toBe(10);
     return user.trpc.cart.get.query();
   }

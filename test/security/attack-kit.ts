@@ -37,7 +37,10 @@ async function openRun(backend: Backend): Promise<BackendRun> {
 }
 
 /** The example app on one backend run, optionally with a defence switched off through its store. */
-export async function attackApp(run: BackendRun, options: { wrap?: (store: Store) => Store; sessions?: ExampleAppOptions['sessions']; secrets?: string[]; trustProxy?: number } = {}): Promise<AttackApp> {
+export async function attackApp(
+  run: BackendRun,
+  options: { wrap?: (store: Store) => Store; sessions?: ExampleAppOptions['sessions']; secrets?: string[]; trustProxy?: number } = {},
+): Promise<AttackApp> {
   const clock = manualClock(Date.now());
   const app = await startApp({
     ...run.appOptions,

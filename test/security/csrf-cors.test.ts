@@ -29,10 +29,16 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
       ['tRPC multipart (no-input logout)', () => raw(current, '/trpc/session.logout', { method: 'POST', headers: noMetadata, body: form({ x: '1' }) })],
       ['tRPC text/plain', () => raw(current, '/trpc/cart.add', { method: 'POST', headers: { ...noMetadata, 'content-type': 'text/plain' }, body: '{"item":"forged"}' })],
       ['tRPC JSON from a cross-site page', () => raw(current, '/trpc/cart.add', { method: 'POST', headers: { ...crossSite, 'content-type': 'application/json' }, body: '{"item":"forged"}' })],
-      ['GraphQL form-encoded', () => raw(current, '/graphql', { method: 'POST', headers: { ...noMetadata, 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent('mutation { logout }')}` })],
+      [
+        'GraphQL form-encoded',
+        () => raw(current, '/graphql', { method: 'POST', headers: { ...noMetadata, 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent('mutation { logout }')}` }),
+      ],
       ['GraphQL multipart', () => raw(current, '/graphql', { method: 'POST', headers: noMetadata, body: form({ operations: JSON.stringify({ query: 'mutation { logout }' }), map: '{}' }) })],
       ['GraphQL text/plain', () => raw(current, '/graphql', { method: 'POST', headers: { ...noMetadata, 'content-type': 'text/plain' }, body: JSON.stringify({ query: 'mutation { logout }' }) })],
-      ['GraphQL JSON from a cross-site page', () => raw(current, '/graphql', { method: 'POST', headers: { ...crossSite, 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { logout }' }) })],
+      [
+        'GraphQL JSON from a cross-site page',
+        () => raw(current, '/graphql', { method: 'POST', headers: { ...crossSite, 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { logout }' }) }),
+      ],
     ];
   }
 
@@ -54,12 +60,16 @@ describe.each(backends)('cross-site request forgery and CORS on $name', (backend
   it('control: with the preflight-header rule defeated (every form has a content-type) the form-encoded GraphQL logout runs', async () => {
     const app = await env.start({ sessions: { csrfHeaders: ['content-type'] } });
     const cookie = await victim(app);
-    const response = await raw(app, '/graphql', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent('mutation { logout }')}` });
+    const response = await raw(app, '/graphql', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `query=${encodeURIComponent('mutation { logout }')}`,
+    });
     expect(((await response.json()) as { data?: { logout: boolean } }).data?.logout).toBe(true);
     expect(await whoIs(app, cookie)).toBeNull();
   });
 
-  it('a multipart upload from the app\'s own page (Sec-Fetch-Site: same-origin) is accepted', async () => {
+  it("a multipart upload from the app's own page (Sec-Fetch-Site: same-origin) is accepted", async () => {
     const app = await env.start();
     const cookie = await victim(app);
     const response = await raw(app, '/graphql', {

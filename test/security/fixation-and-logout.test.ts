@@ -82,7 +82,9 @@ describe.each(backends)('session fixation, logout and rotation attacks on $name'
     await user.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });
     const old = await cookieOf(user);
     const rotate = pagePost(current, '/trpc/session.rotate', {}, old);
-    const readers = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? whoIs(current, old) : pagePost(current, '/trpc/cart.add', { item: `item-${i}` }, old).then(async (r) => (r.status === 200 ? 'user-alice' : `status ${r.status}`))));
+    const readers = Array.from({ length: 50 }, (_, i) =>
+      i % 2 === 0 ? whoIs(current, old) : pagePost(current, '/trpc/cart.add', { item: `item-${i}` }, old).then(async (r) => (r.status === 200 ? 'user-alice' : `status ${r.status}`)),
+    );
     const rotated = await rotate;
     const results = await Promise.all(readers);
     const after = await Promise.all(Array.from({ length: 10 }, () => whoIs(current, old)));

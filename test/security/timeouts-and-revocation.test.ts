@@ -46,7 +46,7 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
     expect(await usedDailyFor(app, 30)).toBe('user-alice');
   });
 
-  it('password change ends the user\'s other sessions; this one continues on a new token', async () => {
+  it("password change ends the user's other sessions; this one continues on a new token", async () => {
     const app = await env.start();
     const other = await signedIn(app, 'bob');
     const here = visitor(app);
@@ -67,7 +67,7 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
     await app.users.changePassword('user-bob', 'bob-password-2', 'bob-password');
   });
 
-  it('listing shows only my sessions, and revoking someone else\'s id does nothing (tRPC NOT_FOUND, GraphQL false)', async () => {
+  it("listing shows only my sessions, and revoking someone else's id does nothing (false in both faces)", async () => {
     const app = await env.start();
     const alice = visitor(app);
     await alice.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });
@@ -76,13 +76,13 @@ describe.each(backends)('timeouts and revocation on $name', (backend) => {
     await mallory.trpc.session.login.mutate({ username: 'bob', password: 'bob-password' });
     const listed = await mallory.trpc.session.list.query();
     expect(listed.map((s) => s.id)).not.toContain(aliceId);
-    await expect(mallory.trpc.session.revoke.mutate({ id: aliceId })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    expect(await mallory.trpc.session.revoke.mutate({ id: aliceId })).toBe(false);
     const viaGraphql = await mallory.graphql<{ revokeSession: boolean }>('mutation($id: ID!) { revokeSession(id: $id) }', { id: aliceId });
     expect(viaGraphql.data?.revokeSession).toBe(false);
     expect((await alice.trpc.session.me.query()).userId).toBe('user-alice');
   });
 
-  it('control: the same id revoked without the ownership check ends alice\'s session', async () => {
+  it("control: the same id revoked without the ownership check ends alice's session", async () => {
     const app = await env.start();
     const alice = visitor(app);
     await alice.trpc.session.login.mutate({ username: 'alice', password: 'alice-password' });

@@ -41,16 +41,22 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
     const app = await env.start({ wrap: (store) => (counted.probe = countingStore(store)).store });
     const current = app;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ unit: fc.constantFrom(...'abcAZ09-_.=;, "%\\\t'.split('')), maxLength: 120 }), fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''))), async (value) => {
-        counted.probe!.reset();
-        const response = await raw(current, '/trpc/session.me', { headers: { cookie: `sid=${value}` } });
-        expect(response.status).toBeLessThan(500);
-        const body = await response.text();
-        expect(response.headers.getSetCookie()).toEqual([]);
-        if (value.length > 8) expect(body).not.toContain(value);
-        const candidate = value.split(';', 1)[0] ?? '';
-        if (!TOKEN.test(candidate)) expect(counted.probe!.calls.get).toBe(0);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ unit: fc.constantFrom(...'abcAZ09-_.=;, "%\\\t'.split('')), maxLength: 120 }),
+          fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+        ),
+        async (value) => {
+          counted.probe!.reset();
+          const response = await raw(current, '/trpc/session.me', { headers: { cookie: `sid=${value}` } });
+          expect(response.status).toBeLessThan(500);
+          const body = await response.text();
+          expect(response.headers.getSetCookie()).toEqual([]);
+          if (value.length > 8) expect(body).not.toContain(value);
+          const candidate = value.split(';', 1)[0] ?? '';
+          if (!TOKEN.test(candidate)) expect(counted.probe!.calls.get).toBe(0);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -62,7 +68,7 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
     expect(counted.probe!.calls.get).toBe(1);
   });
 
-  it('cookie header bombs below Node\'s 16 KiB limit: thousands of pairs, a 15 KiB value — 200, anonymous, no store query', async () => {
+  it("cookie header bombs below Node's 16 KiB limit: thousands of pairs, a 15 KiB value — 200, anonymous, no store query", async () => {
     const counted = { probe: undefined as ReturnType<typeof countingStore> | undefined };
     const app = await env.start({ wrap: (store) => (counted.probe = countingStore(store)).store });
     const pairs = Array.from({ length: 1400 }, (_, i) => `c${i}=v`).join('; ');
@@ -106,7 +112,14 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
       const app = await env.start({ trustProxy: 1 });
       const token = await secureToken(app);
       const other = await secureToken(app);
-      for (const cookie of [`__Host-sid=${other}; __Host-sid=${token}`, `__Host-sid=${token}; __Host-sid=${token}`, `__host-sid=${token}`, `__%48ost-sid=${token}`, `\u00a0__Host-sid=${token}`, `sid=${token}`]) {
+      for (const cookie of [
+        `__Host-sid=${other}; __Host-sid=${token}`,
+        `__Host-sid=${token}; __Host-sid=${token}`,
+        `__host-sid=${token}`,
+        `__%48ost-sid=${token}`,
+        `\u00a0__Host-sid=${token}`,
+        `sid=${token}`,
+      ]) {
         expect(await meOverHttps(app, cookie)).toBeNull();
       }
     });
@@ -140,7 +153,7 @@ describe.each(backends)('token and cookie attacks on $name', (backend) => {
     });
   });
 
-  it('token leakage: the token, its secret and the secret\'s hash never appear in a body, a non-Set-Cookie header, an error or a log line', async () => {
+  it("token leakage: the token, its secret and the secret's hash never appear in a body, a non-Set-Cookie header, an error or a log line", async () => {
     const logs: unknown[] = [];
     const app = await env.start({ sessions: { logger: (entry) => logs.push(entry), onEvent: (event) => logs.push(event) } });
     const user = visitor(app);

@@ -64,9 +64,7 @@ function pausingStore(inner: Store) {
 }
 
 describe.skipIf(!service)('cachedStore', () => {
-  testStore({ describe, it, expect }, 'cachedStore (Redis over memoryStore)', () =>
-    cachedStore({ cache: client, store: memoryStore(), prefix: fresh('conf-memory'), clock: () => FIXTURE_NOW }),
-  );
+  testStore({ describe, it, expect }, 'cachedStore (Redis over memoryStore)', () => cachedStore({ cache: client, store: memoryStore(), prefix: fresh('conf-memory'), clock: () => FIXTURE_NOW }));
 
   const sqliteRoot = mkdtempSync(join(tmpdir(), 'tessera-cached-'));
   let files = 0;

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessions, memoryStore, type Session, type Store } from '../../src/index.js';
+import { memoryStore, type Session, type Store } from '../../src/index.js';
 import { cachedStore, redisStore } from '../../src/stores/redis/index.js';
-import { cookieFrom, post, roundTrip, SECRET, directCookieSessions, directSessions } from '../helpers/engine.js';
+import { cookieFrom, post, roundTrip, SECRET, directSessions } from '../helpers/engine.js';
 import { redisOrSkip } from '../helpers/services.js';
 import { countingStore, gatedStore } from '../helpers/store-probes.js';
 import { connect, dropPrefix, ready, uniquePrefix } from './redis-helpers.js';

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessions, memoryStore, type SessionLogEntry } from '../../src/index.js';
+import { memoryStore, type SessionLogEntry } from '../../src/index.js';
 import { cachedStore } from '../../src/stores/redis/index.js';
-import { cookieFrom, post, roundTrip, SECRET, directCookieSessions, directSessions } from '../helpers/engine.js';
+import { cookieFrom, post, roundTrip, SECRET, directSessions } from '../helpers/engine.js';
 import { keysUnder, ready } from './redis-helpers.js';
 
 /**

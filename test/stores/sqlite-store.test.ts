@@ -40,7 +40,22 @@ describe('sqliteStore', () => {
     const path = freshPath();
     const first = await sqliteStore(path);
     const now = new Date();
-    const record = { id: 'persisted-id-000000000', secretHash: 'h', previousSecretHash: null, previousSecretExpiresAt: null, userId: 'u', authenticatedAt: now, data: 'd', version: 1, createdAt: now, lastSeenAt: now, expiresAt: now, absoluteExpiresAt: now, userAgent: null, ipAddress: null };
+    const record = {
+      id: 'persisted-id-000000000',
+      secretHash: 'h',
+      previousSecretHash: null,
+      previousSecretExpiresAt: null,
+      userId: 'u',
+      authenticatedAt: now,
+      data: 'd',
+      version: 1,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now,
+      absoluteExpiresAt: now,
+      userAgent: null,
+      ipAddress: null,
+    };
     await first.create(record);
     await first.close();
     const second = await sqliteStore(path);
@@ -68,7 +83,22 @@ describe('sqliteStore', () => {
       const trx = await store.db.startTransaction().execute();
       await trx
         .insertInto('tessera_sessions')
-        .values({ id: 'uncommitted-0000000000', secret_hash: 'h', previous_secret_hash: null, previous_secret_expires_at: null, user_id: null, authenticated_at: null, data: 'd', version: 1, created_at: t, last_seen_at: t, expires_at: t, absolute_expires_at: t, user_agent: null, ip_address: null })
+        .values({
+          id: 'uncommitted-0000000000',
+          secret_hash: 'h',
+          previous_secret_hash: null,
+          previous_secret_expires_at: null,
+          user_id: null,
+          authenticated_at: null,
+          data: 'd',
+          version: 1,
+          created_at: t,
+          last_seen_at: t,
+          expires_at: t,
+          absolute_expires_at: t,
+          user_agent: null,
+          ip_address: null,
+        })
         .execute();
       let settled = false;
       const answer = store.get('uncommitted-0000000000');

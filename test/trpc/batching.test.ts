@@ -17,10 +17,13 @@ async function counted(kind: (typeof ADAPTERS)[number]) {
   running.push(server);
   const requests: string[] = [];
   const page = client(server.url, { pageOrigin: server.origin });
-  const tap = { ...page.browser, fetch: (input: string | URL | Request, init?: RequestInit) => {
-    requests.push(input instanceof Request ? input.url : String(input));
-    return page.browser.fetch(input, init);
-  } };
+  const tap = {
+    ...page.browser,
+    fetch: (input: string | URL | Request, init?: RequestInit) => {
+      requests.push(input instanceof Request ? input.url : String(input));
+      return page.browser.fetch(input, init);
+    },
+  };
   const batched = client(server.url, { pageOrigin: server.origin }, tap);
   return { ...app, counter, trpc: batched.trpc, requests };
 }

@@ -7,7 +7,12 @@ export type LinkKind = 'batch' | 'single' | 'stream';
 /** A real @trpc/client over a cookie jar, as a browser page on `options.pageOrigin` would call. */
 export function client(url: string, options: BrowserOptions & { link?: LinkKind; headers?: Record<string, string>; methodOverride?: 'POST' } = {}, existing = browser(options)) {
   // RequestInitEsque (tRPC's own init type) is RequestInit minus exact optional properties.
-  const common = { url, fetch: ((input: string | URL | Request, init?: object) => existing.fetch(input, init)), headers: options.headers ?? {}, ...(options.methodOverride ? { methodOverride: options.methodOverride } : {}) };
+  const common = {
+    url,
+    fetch: (input: string | URL | Request, init?: object) => existing.fetch(input, init),
+    headers: options.headers ?? {},
+    ...(options.methodOverride ? { methodOverride: options.methodOverride } : {}),
+  };
   const link = options.link === 'single' ? httpLink(common) : options.link === 'stream' ? httpBatchStreamLink(common) : httpBatchLink(common);
   return { trpc: createTRPCClient<AppRouter>({ links: [link] }), browser: existing };
 }

@@ -17,8 +17,7 @@ async function signedIn(kind: (typeof ADAPTERS)[number]) {
   await page.trpc.session.login.mutate({ username: 'alice', password: 'wonderland' });
   const cookie = `sid=${await page.browser.sid(server.url)}`;
   /** A raw request carrying alice's cookie, as a cross-site form or script would send it. */
-  const raw = (path: string, init: RequestInit & { headers?: Record<string, string> }) =>
-    fetch(`${server.url}/${path}`, { method: 'POST', ...init, headers: { cookie, ...init.headers } });
+  const raw = (path: string, init: RequestInit & { headers?: Record<string, string> }) => fetch(`${server.url}/${path}`, { method: 'POST', ...init, headers: { cookie, ...init.headers } });
   const stillSignedIn = async () => (await page.trpc.session.me.query()).userId === 'alice';
   return { app, server, page, raw, stillSignedIn };
 }
@@ -83,10 +82,13 @@ describe.each(ADAPTERS)('%s adapter: CSRF (the core rule of test/core/csrf-rule.
     const sent: (string | null)[] = [];
     for (const link of ['batch', 'single'] as const) {
       const b = browser({ pageOrigin: null });
-      const spy = { ...b, fetch: (input: string | URL | Request, init?: RequestInit) => {
-        sent.push(new Headers(init?.headers).get('content-type'));
-        return b.fetch(input, init);
-      } };
+      const spy = {
+        ...b,
+        fetch: (input: string | URL | Request, init?: RequestInit) => {
+          sent.push(new Headers(init?.headers).get('content-type'));
+          return b.fetch(input, init);
+        },
+      };
       // no Origin, no Sec-Fetch-Site (a non-browser client): the JSON body alone passes the rule
       expect(await client(server.url, { pageOrigin: null, link }, spy).trpc.appMutation.mutate()).toBe('done');
     }

@@ -78,11 +78,14 @@ describe.each(CASES)('%s adapter, %s store: the session lifecycle over real HTTP
     const { server, as } = await start(kind);
     const seen: Response[] = [];
     const b = browser({ pageOrigin: server.origin });
-    const tap = { ...b, fetch: async (input: string | URL | Request, init?: RequestInit) => {
-      const response = await b.fetch(input, init);
-      seen.push(response);
-      return response;
-    } };
+    const tap = {
+      ...b,
+      fetch: async (input: string | URL | Request, init?: RequestInit) => {
+        const response = await b.fetch(input, init);
+        seen.push(response);
+        return response;
+      },
+    };
     const { trpc } = client(server.url, { pageOrigin: server.origin }, tap);
     await trpc.session.login.mutate({ username: 'alice', password: 'wonderland' });
     const response = seen.at(-1) as Response;

@@ -17,11 +17,14 @@ async function setup(kind: (typeof ADAPTERS)[number]) {
   running.push(server);
   const responses: Response[] = [];
   const batch = client(server.url, { pageOrigin: server.origin });
-  const tap = { ...batch.browser, fetch: async (input: string | URL | Request, init?: RequestInit) => {
-    const response = await batch.browser.fetch(input, init);
-    responses.push(response);
-    return response;
-  } };
+  const tap = {
+    ...batch.browser,
+    fetch: async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await batch.browser.fetch(input, init);
+      responses.push(response);
+      return response;
+    },
+  };
   // the same browser (one jar): httpBatchLink for sign-in, httpBatchStreamLink for the rest
   const stream = client(server.url, { pageOrigin: server.origin, link: 'stream' }, tap);
   return { ...app, counter, server, batch: batch.trpc, stream: stream.trpc, jar: batch.browser, responses };

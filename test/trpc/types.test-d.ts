@@ -7,13 +7,7 @@ import { createHTTPServer, type CreateHTTPContextOptions } from '@trpc/server/ad
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { createSessions, memoryStore, type OwnSession, type Session, type SessionInfo } from '../../src/index.js';
-import {
-  createSessionContext,
-  createSessionPlugin,
-  createSessionProcedures,
-  createSessionRouter,
-  type Jsonified,
-} from '../../src/adapters/trpc/index.js';
+import { createSessionContext, createSessionPlugin, createSessionProcedures, createSessionRouter, type Jsonified } from '../../src/adapters/trpc/index.js';
 import type { AppRouter } from '../helpers/trpc-app.js';
 
 type SessionView = Jsonified<SessionInfo>;

@@ -139,10 +139,7 @@ describe('concurrent requests of one session', () => {
   it('a write racing a logout is not resurrected: CONFLICT with reason SESSION_INTERRUPTED', async () => {
     const { browser, gated } = await concurrentPair((store) => store);
     gated.arm(2);
-    const [write, logout] = await Promise.all([
-      browser.gql(/* GraphQL */ `mutation { setKey(key: "late", value: "1") }`),
-      browser.gql(/* GraphQL */ `mutation { logout }`),
-    ]);
+    const [write, logout] = await Promise.all([browser.gql(/* GraphQL */ `mutation { setKey(key: "late", value: "1") }`), browser.gql(/* GraphQL */ `mutation { logout }`)]);
     expect(logout.body).toEqual({ data: { logout: true } });
     // Which commit runs first is up to the event loop; either way the record must not come back.
     if (write.body.errors) expect(write.body.errors[0].extensions).toEqual({ code: 'CONFLICT', reason: 'SESSION_INTERRUPTED' });

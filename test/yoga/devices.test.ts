@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, SESSION, login, startServer, type TestServer } from '../helpers/yoga-app.js';
+import { Browser, SESSION, startServer, type TestServer } from '../helpers/yoga-app.js';
 
 let server: TestServer;
 beforeAll(async () => {

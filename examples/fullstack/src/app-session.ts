@@ -11,4 +11,3 @@ export const PREFERENCE_KEYS = ['theme', 'language', 'currency'] as const;
 
 /** The app's session manager: server-side (`createSessions()`) or sealed cookies (`cookieSessions()`). */
 export type AppSessions = Sessions<AppSession> | CookieSessions<AppSession>;
-

@@ -72,7 +72,7 @@ export async function createApp<Manager extends AppSessions>(options: AppOptions
     } else if (path.startsWith('/trpc/')) {
       trpcHandler(request, response);
     } else if (path === '/graphql') {
-      await yoga.requestListener(request, response);
+      yoga.requestListener(request, response);
     } else if (!(await serveStatic(request, response))) {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
     }

@@ -56,7 +56,10 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, warn: (lin
   mkdirSync(dataDir, { recursive: true });
   let secrets: string[];
   if (env['SESSION_SECRET']) {
-    secrets = env['SESSION_SECRET'].split(',').map((secret) => secret.trim()).filter(Boolean);
+    secrets = env['SESSION_SECRET']
+      .split(',')
+      .map((secret) => secret.trim())
+      .filter(Boolean);
   } else if (databaseUrl !== undefined || redisUrl !== undefined) {
     const shared = databaseUrl !== undefined ? 'DATABASE_URL' : 'REDIS_URL';
     throw new Error(`SESSION_SECRET is required when ${shared} is set: every process sharing that store must use the same secrets`);

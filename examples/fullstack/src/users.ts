@@ -64,14 +64,25 @@ export class UserDirectory {
     } catch (error) {
       // Two processes starting at once: PostgreSQL's IF NOT EXISTS is not atomic, and the
       // loser fails on the catalog's unique index. The table is there: the other one made it.
-      const made = await this.#db.selectFrom('users').select('id').limit(1).execute().then(() => true, () => false);
+      const made = await this.#db
+        .selectFrom('users')
+        .select('id')
+        .limit(1)
+        .execute()
+        .then(
+          () => true,
+          () => false,
+        );
       if (!made) throw error;
     }
     for (const demo of DEMO_USERS) {
       const existing = await this.#db.selectFrom('users').select('id').where('id', '=', demo.id).executeTakeFirst();
       if (!existing) {
         try {
-          await this.#db.insertInto('users').values({ id: demo.id, username: demo.username, password_hash: await hashPassword(demo.password) }).execute();
+          await this.#db
+            .insertInto('users')
+            .values({ id: demo.id, username: demo.username, password_hash: await hashPassword(demo.password) })
+            .execute();
         } catch (error) {
           // Another process seeded it first.
           const again = await this.#db.selectFrom('users').select('id').where('id', '=', demo.id).executeTakeFirst();
@@ -101,7 +112,11 @@ export class UserDirectory {
   async changePassword(id: string, currentPassword: string, newPassword: string): Promise<boolean> {
     const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return false;
-    await this.#db.updateTable('users').set({ password_hash: await hashPassword(newPassword) }).where('id', '=', id).execute();
+    await this.#db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(newPassword) })
+      .where('id', '=', id)
+      .execute();
     return true;
   }
 

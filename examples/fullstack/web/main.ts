@@ -25,8 +25,13 @@ function say(text: string, ok = false): void {
   message.classList.toggle('ok', ok);
 }
 
+/** A text field's value (a form's file fields are not read here). */
+function formText(value: FormDataEntryValue | null): string {
+  return typeof value === 'string' ? value : '';
+}
+
 function describeError(error: unknown): string {
-  if (error instanceof TRPCClientError) return `${error.data?.code ?? 'ERROR'}: ${error.message}`;
+  if (error instanceof TRPCClientError) return `${(error.data as { code?: string } | undefined)?.code ?? 'ERROR'}: ${error.message}`;
   if (error instanceof GraphQLRequestError) return `${error.code ?? 'ERROR'}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
@@ -59,10 +64,14 @@ function renderSessions(rows: readonly SessionRow[]): void {
         revoke.className = 'secondary';
         revoke.dataset['testid'] = 'revoke';
         revoke.textContent = 'Revoke';
-        revoke.addEventListener('click', () => void act(async () => {
-          await trpc.session.revoke.mutate({ id: row.id });
-          say('Session revoked.', true);
-        }));
+        revoke.addEventListener(
+          'click',
+          () =>
+            void act(async () => {
+              await trpc.session.revoke.mutate({ id: row.id });
+              say('Session revoked.', true);
+            }),
+        );
         action.append(revoke);
       }
       tr.append(device, created, seen, action);
@@ -109,7 +118,7 @@ element<HTMLFormElement>('[data-testid="login-form"]').addEventListener('submit'
   event.preventDefault();
   const form = new FormData(event.currentTarget as HTMLFormElement);
   void act(async () => {
-    const session = await trpc.session.login.mutate({ username: String(form.get('username')), password: String(form.get('password')) });
+    const session = await trpc.session.login.mutate({ username: formText(form.get('username')), password: formText(form.get('password')) });
     say(`Welcome, ${session.userId}.`, true);
   });
 });
@@ -117,7 +126,7 @@ element<HTMLFormElement>('[data-testid="login-form"]').addEventListener('submit'
 element<HTMLFormElement>('[data-testid="cart-form"]').addEventListener('submit', (event) => {
   event.preventDefault();
   const target = event.currentTarget as HTMLFormElement;
-  const item = String(new FormData(target).get('item'));
+  const item = formText(new FormData(target).get('item'));
   void act(async () => {
     await trpc.cart.add.mutate({ item });
     target.reset();
@@ -130,7 +139,7 @@ element<HTMLFormElement>('[data-testid="password-form"]').addEventListener('subm
   const target = event.currentTarget as HTMLFormElement;
   const form = new FormData(target);
   void act(async () => {
-    await request(ChangePasswordMutation, { currentPassword: String(form.get('currentPassword')), newPassword: String(form.get('newPassword')) });
+    await request(ChangePasswordMutation, { currentPassword: formText(form.get('currentPassword')), newPassword: formText(form.get('newPassword')) });
     target.reset();
     say('Password changed; your other devices are signed out.', true);
   });

@@ -37,13 +37,13 @@ export function trpcCodeOf(code: SessionErrorCode): TRPC_ERROR_CODE_KEY {
  * Translates a {@link SessionError} (thrown directly, or wrapped by tRPC as a `TRPCError`'s
  * `cause`) into the `TRPCError` of the error table; anything else is returned as tRPC would
  * see it. The `SessionError` stays the `cause`, for `onError` logging on the server; it is
- * never serialised to the client. Core messages carry no token material (DESIGN.md §4), and
+ * never serialised to the client. Core messages carry no token material (docs/architecture.md, "Security model"), and
  * server-side failures get a generic message.
  *
  * @example
  * ```ts
  * try {
- *   await sessions.commit(session);
+ *   await sessions.open(request).run('write', (session) => session.set('cart', ['apple']));
  * } catch (error) {
  *   throw toTRPCError(error); // e.g. TRPCError { code: 'PAYLOAD_TOO_LARGE' }
  * }

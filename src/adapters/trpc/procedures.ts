@@ -85,7 +85,7 @@ export function createSessionProcedures<TContext extends ScopedContext, TMeta ex
       const outer = ctx as unknown as { readonly session: Session<Data>; readonly sessionScope: Scope };
       return next({ ctx: { session: outer.session, sessionScope: outer.sessionScope } });
     }
-    return asOperation(scope, type === 'mutation' ? 'write' : 'read', (session) =>
+    return asOperation(scope as SessionScope<SessionData>, type === 'mutation' ? 'write' : 'read', (session) =>
       next({ ctx: { session: session as unknown as Session<Data>, sessionScope: scope as unknown as Scope } }),
     );
   });

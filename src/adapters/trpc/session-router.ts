@@ -16,10 +16,7 @@ export interface SessionRouterOptions<TContext, TSchema extends StandardSchemaV1
    * Checks credentials: the user, or `null` for `UNAUTHORIZED`. Compare passwords in constant
    * time. To throttle, throw `new SessionError('RATE_LIMITED', …)`: it becomes `TOO_MANY_REQUESTS`.
    */
-  readonly authenticate: (
-    credentials: StandardSchemaV1.InferOutput<TSchema>,
-    ctx: SessionProcedureContext<TContext>,
-  ) => AuthenticatedUser | null | Promise<AuthenticatedUser | null>;
+  readonly authenticate: (credentials: StandardSchemaV1.InferOutput<TSchema>, ctx: SessionProcedureContext<TContext>) => AuthenticatedUser | null | Promise<AuthenticatedUser | null>;
   /** The `login` input schema (any Standard Schema: zod, valibot…). Default: {@link credentialsSchema}, `{ username, password }`. */
   readonly credentials?: TSchema;
 }
@@ -32,7 +29,7 @@ function jsonified<T extends object>(value: T): Jsonified<T> {
 
 /** Listing and revoking need server-side records: a `cookieSessions()` context has none (its router type lacks these procedures). */
 function serverScope(scope: SessionScope<SessionData>): ServerSessionScope<SessionData> {
-  if (scope instanceof ServerSessionScope) return scope;
+  if (scope instanceof ServerSessionScope) return scope as ServerSessionScope<SessionData>;
   throw new TRPCError({ code: 'NOT_IMPLEMENTED', message: 'listing and revoking sessions need createSessions(); cookieSessions() keeps no server-side records' });
 }
 
@@ -74,7 +71,7 @@ export function createSessionRouter<
   const common = {
     me: sessionProcedure.query(({ ctx }): Jsonified<SessionInfo> => jsonified(ctx.session.info())),
     login: sessionProcedure.input(credentials).mutation(async ({ ctx, input }): Promise<Jsonified<SessionInfo>> => {
-      const user = await options.authenticate(input as StandardSchemaV1.InferOutput<TSchema>, ctx as unknown as SessionProcedureContext<TContext>);
+      const user = await options.authenticate(input, ctx as unknown as SessionProcedureContext<TContext>);
       return jsonified(await ctx.sessionScope.signIn(user));
     }),
     logout: sessionProcedure.mutation(({ ctx }): Promise<true> => ctx.sessionScope.signOut()),

@@ -1,4 +1,4 @@
-import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
+import { getOperationAST, OperationTypeNode, type ExecutionArgs, type GraphQLError } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { SessionError, type AnySessionScope, type OperationKind, type ScopeData, type ScopeOf, type SessionData, type SessionManager, type SessionScope } from '../../index.js';
 import type { SessionContext } from './context.js';
@@ -30,7 +30,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 function isMutation(args: ExecutionArgs): boolean {
-  return getOperationAST(args.document, args.operationName ?? undefined)?.operation === 'mutation';
+  return getOperationAST(args.document, args.operationName ?? undefined)?.operation === OperationTypeNode.MUTATION;
 }
 
 /**
@@ -110,7 +110,7 @@ export function useSessions<Manager extends SessionManager<never, AnySessionScop
 
     onContextBuilding({ context, extendContext }) {
       const scope = scopeOf(context.request);
-            const typed = scope as unknown as SessionScope<ScopeData<Scope>>;
+      const typed = scope as unknown as SessionScope<ScopeData<Scope>>;
       extendContext({ session: () => typed.session(), sessionScope: scope, sessions: sessions as unknown as SessionManager<ScopeData<Scope>, Scope> });
     },
 

@@ -17,7 +17,6 @@ function affected(result: QueryResult<unknown>): number {
   return Number(result.numAffectedRows ?? 0n);
 }
 
-
 /**
  * A {@link Store} on your Kysely instance: one code path for SQLite, PostgreSQL and
  * MariaDB/MySQL. Its queries are compiled once here, not per request; create the table

@@ -77,7 +77,10 @@ export async function migrateSessions<DB>(database: Kysely<DB>, options: Migrate
     for (const migration of sessionMigrations) {
       if (done.has(prefix + migration.name)) continue;
       await migration.up({ db: db as Kysely<unknown>, family, table });
-      await db.insertInto(bookkeeping).values({ name: prefix + migration.name, applied_at: Date.now() }).execute();
+      await db
+        .insertInto(bookkeeping)
+        .values({ name: prefix + migration.name, applied_at: Date.now() })
+        .execute();
       applied.push(migration.name);
     }
   } finally {

@@ -50,10 +50,6 @@ export function millis(value: Date | null): number | null {
  * A record's column values, in `SESSION_COLUMNS` order (times as epoch milliseconds): what
  * the store binds when it inserts, and what a query of your own over the table would bind.
  *
- * @example
- * ```ts
- * const values = sessionRowValues(record); // [id, secret_hash, …, ip_address]
- * ```
  */
 export function sessionRowValues(record: SessionRecord): unknown[] {
   return [

@@ -4,11 +4,6 @@ import type { SessionTableRow, SessionTables } from './session-table.js';
 
 /**
  * Every column of the session table, in the order the store binds them.
- *
- * @example
- * ```ts
- * db.selectFrom('tessera_sessions').select(SESSION_COLUMNS);
- * ```
  */
 export const SESSION_COLUMNS = [
   'id',
@@ -58,9 +53,7 @@ export function compileSessionQueries(db: Kysely<SessionTables>, table: string):
   const updated = SESSION_COLUMNS.slice(1);
   return {
     get: prepareQuery((slot) => db.selectFrom(table).select(SESSION_COLUMNS).where('id', '=', slot<string>(0))),
-    insert: prepareQuery((slot) =>
-      db.insertInto(table).values(Object.fromEntries(SESSION_COLUMNS.map((column, i) => [column, slot(i)])) as unknown as SessionTableRow),
-    ),
+    insert: prepareQuery((slot) => db.insertInto(table).values(Object.fromEntries(SESSION_COLUMNS.map((column, i) => [column, slot(i)])) as unknown as SessionTableRow)),
     update: prepareQuery((slot) =>
       db
         .updateTable(table)
@@ -68,7 +61,12 @@ export function compileSessionQueries(db: Kysely<SessionTables>, table: string):
         .where('id', '=', slot<string>(updated.length))
         .where('version', '=', slot<number>(updated.length + 1)),
     ),
-    touch: prepareQuery((slot) => db.updateTable(table).set({ last_seen_at: slot<number>(0), expires_at: slot<number>(1) }).where('id', '=', slot<string>(2))),
+    touch: prepareQuery((slot) =>
+      db
+        .updateTable(table)
+        .set({ last_seen_at: slot<number>(0), expires_at: slot<number>(1) })
+        .where('id', '=', slot<string>(2)),
+    ),
     delete: prepareQuery((slot) => db.deleteFrom(table).where('id', '=', slot<string>(0))),
     listByUser: prepareQuery((slot) => db.selectFrom(table).select(SESSION_COLUMNS).where('user_id', '=', slot<string>(0))),
     deleteByUser: prepareQuery((slot) => db.deleteFrom(table).where('user_id', '=', slot<string>(0))),
@@ -76,11 +74,9 @@ export function compileSessionQueries(db: Kysely<SessionTables>, table: string):
     // MySQL refuses LIMIT inside an IN subquery and a DELETE that reads its own table
     // (errors 1235, 1093); a derived table with LIMIT is materialised first on every dialect.
     deleteExpired: prepareQuery((slot) =>
-      db.deleteFrom(table).where('id', 'in', (eb) =>
-        eb
-          .selectFrom(eb.selectFrom(table).select('id').where('expires_at', '<=', slot<number>(0)).limit(slot<number>(1)).as('expired'))
-          .select('expired.id'),
-      ),
+      db
+        .deleteFrom(table)
+        .where('id', 'in', (eb) => eb.selectFrom(eb.selectFrom(table).select('id').where('expires_at', '<=', slot<number>(0)).limit(slot<number>(1)).as('expired')).select('expired.id')),
     ),
   };
 }

@@ -31,7 +31,10 @@ export interface ObservableRedisClient extends RedisClient {
 export function assertNoClientKeyPrefix(client: RedisClient, option: string): void {
   const options = (client as { readonly options?: { readonly keyPrefix?: unknown } }).options;
   if (typeof options?.keyPrefix === 'string' && options.keyPrefix !== '') {
-    throw new SessionError('INVALID_CONFIG', `${option}: the Redis client has keyPrefix "${options.keyPrefix}"; ioredis does not apply it inside scripts. Drop it and pass prefix to the store instead.`);
+    throw new SessionError(
+      'INVALID_CONFIG',
+      `${option}: the Redis client has keyPrefix "${options.keyPrefix}"; ioredis does not apply it inside scripts. Drop it and pass prefix to the store instead.`,
+    );
   }
 }
 

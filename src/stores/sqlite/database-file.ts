@@ -13,11 +13,8 @@ function isFile(path: string): boolean {
  * directory is almost always a typo or a wrong working directory; creating the tree
  * silently would put the sessions somewhere nobody looks (test/stores/sqlite-path.test.ts).
  *
- * @example
- * ```ts
- * prepareDatabaseDirectory('.data/sessions.db', DEFAULT_SQLITE_PATH); // creates .data/
- * prepareDatabaseDirectory('/srv/typo/sessions.db', DEFAULT_SQLITE_PATH); // throws INVALID_CONFIG
- * ```
+ * So the default `.data/sessions.db` creates `.data/`, while `/srv/typo/sessions.db` throws
+ * `INVALID_CONFIG` when `/srv/typo` is missing.
  */
 export function prepareDatabaseDirectory(path: string, defaultPath: string): void {
   if (!isFile(path)) return;
@@ -28,7 +25,10 @@ export function prepareDatabaseDirectory(path: string, defaultPath: string): voi
   }
   const stat = statSync(directory, { throwIfNoEntry: false });
   if (stat === undefined) {
-    throw new SessionError('INVALID_CONFIG', `sqliteStore: the directory of ${JSON.stringify(path)} (${resolve(directory)}) does not exist; create it first (only the default path's directory, ${dirname(defaultPath)}, is created automatically)`);
+    throw new SessionError(
+      'INVALID_CONFIG',
+      `sqliteStore: the directory of ${JSON.stringify(path)} (${resolve(directory)}) does not exist; create it first (only the default path's directory, ${dirname(defaultPath)}, is created automatically)`,
+    );
   }
   if (!stat.isDirectory()) throw new SessionError('INVALID_CONFIG', `sqliteStore: the directory of ${JSON.stringify(path)} (${resolve(directory)}) is not a directory`);
 }

@@ -157,7 +157,7 @@ function sessionStore(database: Database.Database, db: Kysely<SessionTables>, ta
       try {
         return lookup(id);
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
     create: (record: SessionRecord) => call(() => insert(record)),
