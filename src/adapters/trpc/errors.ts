@@ -2,7 +2,7 @@ import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { SessionError, type SessionErrorCode } from '../../index.js';
 
 /**
- * DESIGN.md §4 "Errors, one table", tRPC column. Codes that are the server's own fault
+ * docs/architecture.md, "Errors": the tRPC column of the one table. Codes that are the server's own fault
  * (a store failure, a change made where it cannot be saved, config) all become
  * `INTERNAL_SERVER_ERROR` with a generic message: the client learns nothing about the backend.
  */

@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import { SessionError, sessionErrorStatus, type SessionErrorCode } from '../../index.js';
 
-/** The GraphQL `extensions.code` of each session error (DESIGN.md §4, "Errors, one table"). */
+/** The GraphQL `extensions.code` of each session error (docs/architecture.md, "Errors": the GraphQL column of the one table). */
 const GRAPHQL_CODE: Readonly<Record<SessionErrorCode, string>> = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   CSRF_REJECTED: 'FORBIDDEN',

@@ -8,7 +8,7 @@ const SLOT_PREFIX = '\u0000tessera-slot:';
 /**
  * Builds and compiles a query once, with unique sentinel values standing in for its
  * parameters, and records where each argument lands in the compiled parameter list.
- * DESIGN.md §7: nothing per request that can be done at start-up — rebuilding and
+ * docs/architecture.md, "Performance": nothing per request that can be done at start-up — rebuilding and
  * compiling the query per call costs 2–4 µs on a path whose floor is ~7 µs.
  *
  * `slot(i)` is typed as whatever the builder expects at that position: the sentinel is

@@ -9,8 +9,8 @@ export interface StatementCacheOptions {
 
 /**
  * Wraps a better-sqlite3 `Database` so that `prepare(sql)` returns a cached statement.
- * Kysely's SQLite driver prepares on every execution (about 13 µs of a 20 µs lookup,
- * DESIGN.md §8); under this wrapper each SQL string is prepared once per connection.
+ * Kysely's SQLite driver prepares on every execution, most of a lookup's cost (docs/architecture.md,
+ * "Performance"); under this wrapper each SQL string is prepared once per connection.
  * Pass the result to `SqliteDialect` in place of the database; every query keeps going
  * through Kysely, so the code path is the one the other dialects use.
  *
