@@ -34,15 +34,19 @@ function trpcServer(variant) {
     return createHTTPServer({ router: t.router({ me: sessionProcedure.query(({ ctx }) => ctx.session.userId) }), createContext });
   }
   if (variant === 'core-by-hand') {
-    // The least an adapter can add to the core: load on first use and, after the procedure,
-    // commit (or only write the headers when nothing is due) in one middleware. No CSRF rule,
-    // turns or closing, and the headers go on `res`, where tRPC's Node adapter may overwrite Vary.
+    // The core without an adapter: open the request's scope, run the procedure as one read
+    // operation through begin / session() / end in a middleware, and attach the decided
+    // headers with respond() before tRPC writes the head. No streamed-batch detection, no
+    // CSRF refusal of the whole request, no error translation.
     const t = initTRPC.context().create();
     const withSession = t.procedure.use(async ({ ctx, next }) => {
-      const session = await sessions.load(ctx.req);
-      const result = await next({ ctx: { session } });
-      if (sessions.needsCommit(session)) await sessions.commit(session, ctx.res);
-      else sessions.writeHeaders(session, ctx.res);
+      const scope = sessions.open(ctx.req);
+      const turn = scope.begin('read');
+      if (turn !== undefined) await turn;
+      const result = await next({ ctx: { session: await scope.session() } });
+      const ending = scope.end('read', !result.ok);
+      if (ending !== undefined) await ending;
+      scope.respond(ctx.res);
       return result;
     });
     return createHTTPServer({ router: t.router({ me: withSession.query(({ ctx }) => ctx.session.userId) }), createContext: ({ req, res }) => ({ req, res }) });

@@ -61,12 +61,13 @@ if (count < ROWS - LIVE) {
 await db.deleteFrom(TABLE).where('user_id', 'like', 'bench-pg-%').execute();
 const tokens = [];
 for (let i = 0; i < LIVE; i++) {
-  const session = await sessions.load(request(null, 'POST'));
-  session.set('prefs', { theme: 'dark', lang: 'en-GB', tz: 'Europe/London' });
-  session.set('cart', ['sku-1042', 'sku-2210']);
-  session.login(`bench-pg-${i}`);
   const headers = new Headers();
-  await sessions.commit(session, headers);
+  const scope = sessions.open(request(null, 'POST'), { headers });
+  await scope.run('write', (session) => {
+    session.set('prefs', { theme: 'dark', lang: 'en-GB', tz: 'Europe/London' });
+    session.set('cart', ['sku-1042', 'sku-2210']);
+    session.login(`bench-pg-${i}`);
+  });
   const cookie = headers.getSetCookie()[0];
   tokens.push(cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';')));
 }
@@ -88,14 +89,22 @@ async function floorLoad(cookieHeader) {
   if (row === undefined || Number(row.expires_at) <= Date.now() || crypto.hash(value.slice(23)) !== row.secret_hash) return null;
   return { userId: row.user_id, data: JSON.parse(crypto.unseal(row.data, id)).d };
 }
+/** One read operation of a request (as in bench/inprocess.js): open, begin a read, load, end. */
+async function load(req) {
+  const scope = sessions.open(req);
+  await scope.begin('read');
+  const session = await scope.session();
+  await scope.end('read');
+  return session;
+}
 if ((await floorLoad(reqs[0].headers.cookie))?.userId !== 'bench-pg-0') throw new Error('the PostgreSQL floor did not load');
-if ((await sessions.load(reqs[0])).userId !== 'bench-pg-0') throw new Error('kyselyStore on PostgreSQL did not load');
+if ((await load(reqs[0])).userId !== 'bench-pg-0') throw new Error('kyselyStore on PostgreSQL did not load');
 
 let i = 0;
 const result = await interleave(
   {
     'floor (pg): load': () => floorLoad(reqs[(i = (i + 1) % LIVE)].headers.cookie),
-    'kyselyStore (pg): load': async () => (await sessions.load(reqs[(i = (i + 1) % LIVE)])).userId,
+    'kyselyStore (pg): load': async () => (await load(reqs[(i = (i + 1) % LIVE)])).userId,
   },
   { rounds, budgetMs, baselines: { 'kyselyStore (pg): load': 'floor (pg): load' }, onRound: (round) => process.stderr.write(`  postgres: round ${round + 1}/${rounds}\n`) },
 );

@@ -3,7 +3,7 @@
 // Creates ROWS session records in a fresh sqliteStore file (one bulk insert through
 // better-sqlite3, in one transaction; EXPIRED_SHARE of them already expired), then runs
 // `sessions.purgeExpired({ batchSize })` while a loop in the same process keeps loading one
-// valid session through `sessions.load()`, one load due every millisecond. SQLite is
+// valid session through a read operation of `sessions.open()`, one load due every millisecond. SQLite is
 // synchronous here, so each DELETE holds the event loop for its whole duration: a load that
 // falls due meanwhile waits for it, and the longest time from due to loaded is the longest
 // stall a request would see. Reports the longest, 99th-percentile and median load, the total
@@ -81,10 +81,9 @@ function bulkInsert(path, rows) {
 
 /** One valid session, created through the public API; resolves the request that carries its cookie. */
 async function validSession(sessions) {
-  const first = await sessions.load(new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } }));
-  first.set('cart', ['apple']);
   const headers = new Headers();
-  await sessions.commit(first, headers);
+  const scope = sessions.open(new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } }), { headers });
+  await scope.run('write', (session) => session.set('cart', ['apple']));
   const cookie = headers.getSetCookie()[0]?.split(';', 1)[0];
   if (!cookie) throw new Error('no session cookie was set');
   return new Request('http://127.0.0.1/', { headers: { cookie } });
@@ -118,7 +117,7 @@ async function run(batchSize, mode) {
       while (purging) {
         const due = performance.now() + 1;
         await new Promise((resolve) => setTimeout(resolve, 1));
-        const session = await sessions.load(request);
+        const session = await sessions.open(request).run('read', (loaded) => loaded);
         (phase === 'idle' ? idleLoads : loads).push(performance.now() - due);
         if (session.get('cart')?.[0] !== 'apple') lostSession++;
       }

@@ -118,12 +118,13 @@ export async function createLiveSessions(sessions, store, count, prefix) {
   await db.deleteFrom('tessera_sessions').where('user_id', 'like', `${prefix}%`).execute();
   const tokens = [];
   for (let i = 0; i < count; i++) {
-    const session = await sessions.load(request(null, 'POST'));
-    session.set('prefs', { theme: 'dark', lang: 'en-GB', tz: 'Europe/London' });
-    session.set('cart', ['sku-1042', 'sku-2210']);
-    session.login(`${prefix}${i}`);
     const headers = new Headers();
-    await sessions.commit(session, headers);
+    const scope = sessions.open(request(null, 'POST'), { headers });
+    await scope.run('write', (session) => {
+      session.set('prefs', { theme: 'dark', lang: 'en-GB', tz: 'Europe/London' });
+      session.set('cart', ['sku-1042', 'sku-2210']);
+      session.login(`${prefix}${i}`);
+    });
     const cookie = headers.getSetCookie()[0];
     tokens.push(cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';')));
   }

@@ -42,6 +42,35 @@ export function tables(results) {
     return row;
   });
   out.push(table(headers, rows));
+  const pinned = Object.entries(results.pinned ?? {}).filter(([, run]) => run?.cases);
+  if (pinned.length > 0) {
+    out.push(`\n### In-process on one CPU (taskset -c 0): load, login, rotate — p50 / p99 µs, ratio as above\n`);
+    out.push(
+      table(
+        ['operation', ...pinned.flatMap(([size]) => [`floor ${size}`, `tessera ${size}`, `ratio ${size}`])],
+        OPS.slice(0, 6)
+          .filter(([, tessera]) => pinned.some(([, run]) => run.cases[tessera]))
+          .map(([label, tessera, floor]) => [
+            label,
+            ...pinned.flatMap(([, run]) => {
+              const c = run.cases;
+              return [c[floor] ? `${fmt(c[floor].p50Us)} / ${fmt(c[floor].p99Us)}` : '—', c[tessera] ? `${fmt(c[tessera].p50Us)} / ${fmt(c[tessera].p99Us)}` : '—', ratio(c[tessera])];
+            }),
+          ]),
+      ),
+    );
+  } else if (results.pinned?.skipped) out.push(`\nIn-process on one CPU: skipped (${results.pinned.skipped}).`);
+  if (results.alloc?.cases) {
+    const a = results.alloc;
+    out.push(`\n### Allocation per valid-session load, 10,000 sessions (median of ${a.batch}-load batches with no GC; young generation ${a.semiSpaceMiB} MiB a semi-space)\n`);
+    out.push(
+      table(
+        ['case', 'V8 heap bytes / load', 'ArrayBuffer bytes / load', `scavenges / ${a.loadsCounted.toLocaleString('en')} loads`],
+        Object.entries(a.cases).map(([name, row]) => [name, row.heapBytesPerLoad, row.arrayBufferBytesPerLoad, row.scavengesPer100k]),
+      ),
+    );
+    out.push(`\ntessera ÷ floor: ${fmt(a.heapRatio, 2)}× the heap bytes, ${a.scavengeRatio === null ? '—' : `${fmt(a.scavengeRatio, 2)}×`} the scavenges.`);
+  }
   if (results.peers?.cases) {
     const cases = results.peers.cases;
     const load = cases['tessera: load'];
@@ -110,7 +139,7 @@ function cpuRatioCell(value) {
   return `${fmt(value.median, 3)}× [${fmt(value.min, 2)}–${fmt(value.max, 2)}]`;
 }
 
-/** Each target of issue 7 with its measured value and verdict. */
+/** Each target (issue 7, and "The core owns the request"'s "Must hold" list) with its measured value and verdict. */
 export function targets(results) {
   const list = [];
   const add = (target, value, met) => list.push({ target, value, met });
@@ -119,6 +148,35 @@ export function targets(results) {
     if (c['tessera: load']) add(`valid-session load, sqliteStore, ${size}: ≤ 1.3× floor`, `${c['tessera: load'].ratio.toFixed(2)}×`, c['tessera: load'].ratio <= 1.3);
     if (c['tessera: login']) add(`login, ${size}: ≤ 1.3× floor create`, `${c['tessera: login'].ratio.toFixed(2)}×`, c['tessera: login'].ratio <= 1.3);
     if (c['tessera: rotate']) add(`rotate, ${size}: ≤ 1.3× floor rotate`, `${c['tessera: rotate'].ratio.toFixed(2)}×`, c['tessera: rotate'].ratio <= 1.3);
+  }
+  for (const [size, run] of Object.entries(results.pinned ?? {})) {
+    const c = run?.cases;
+    if (!c) continue;
+    for (const [label, key, base] of [
+      ['valid-session load', 'tessera: load', 'floor'],
+      ['login', 'tessera: login', 'floor create'],
+      ['rotate', 'tessera: rotate', 'floor rotate'],
+    ])
+      if (c[key]) add(`one CPU (taskset -c 0): ${label}, ${size}: ≤ 1.3× ${base}`, `${c[key].ratio.toFixed(2)}×`, c[key].ratio <= 1.3);
+  }
+  if (results.pinned?.skipped) add('one CPU (taskset -c 0): load, login, rotate ≤ 1.3× floor', `skipped: ${results.pinned.skipped}`, null);
+  if (results.alloc?.cases) {
+    const a = results.alloc;
+    const t = a.cases['tessera: load'];
+    const f = a.cases['floor: load'];
+    add(
+      'bytes a valid-session load allocates vs the floor (reported, no bound)',
+      `${t.heapBytesPerLoad} vs ${f.heapBytesPerLoad} V8 heap bytes (${a.heapRatio.toFixed(2)}×); ${t.scavengesPer100k} vs ${f.scavengesPer100k} scavenges per ${a.loadsCounted.toLocaleString('en')} loads`,
+      null,
+    );
+  }
+  for (const [name, row] of Object.entries(results.adapters?.cases ?? {})) {
+    if (!name.endsWith(': tessera') || row.ratio === undefined) continue;
+    add(
+      `${name.replace(': tessera', '')} with tessera: ≤ 1.15× the same handler with the floor session`,
+      `${row.ratio.toFixed(2)}× [${row.ratioMin.toFixed(2)}–${row.ratioMax.toFixed(2)}]`,
+      row.ratio <= 1.15,
+    );
   }
   const p = results.peers?.cases;
   if (p?.['express-session: whole request (touch)']) {
@@ -131,7 +189,7 @@ export function targets(results) {
   }
   for (const [framework, r] of Object.entries(results.http?.results ?? {})) {
     add(
-      `${framework} over HTTP: tessera ≥ 0.95 of the floor server's req/s`,
+      `${framework} over HTTP: tessera ≥ 0.95 of the floor server's req/s (median of ${results.http.rounds} interleaved rounds)`,
       `${r.rpsRatioTesseraToFloor.median.toFixed(3)} [${r.rpsRatioTesseraToFloor.min.toFixed(3)}–${r.rpsRatioTesseraToFloor.max.toFixed(3)}]`,
       r.rpsRatioTesseraToFloor.median >= 0.95,
     );
