@@ -5,7 +5,7 @@ import { openEnvelope, storeCall } from './load.js';
 import { clientAddress } from './request.js';
 import { applyOp } from './data-ops.js';
 import { rollback, snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
-import type { SessionRecord } from './store.js';
+import type { SessionRecord, Store } from './store.js';
 import { formatToken, generateSecretWithIv, generateTokenWithIv, hashesEqual, hashSecret } from './token.js';
 
 /** How often a commit re-reads and re-applies after losing a compare-and-swap race. */
@@ -74,9 +74,12 @@ export function commitDue(state: SessionState): boolean {
  * Nothing is written for an unchanged session unless the throttled touch is due, and
  * nothing at all for an empty anonymous one.
  */
-export async function commitSession<Data extends SessionData>(state: SessionState<Data>): Promise<void> {
+export function storeCommit(store: Store): (state: SessionState) => Promise<void> {
+  return (state) => commitSession(store, state);
+}
+
+async function commitSession(store: Store, state: SessionState): Promise<void> {
   const { config } = state;
-  const store = config.store;
   const now = config.now();
   const at = new Date(now);
 
@@ -97,7 +100,7 @@ export async function commitSession<Data extends SessionData>(state: SessionStat
       finish(state);
       return;
     }
-    await createRecord(state, now);
+    await createRecord(store, state, now);
     finish(state);
     return;
   }
@@ -114,7 +117,7 @@ export async function commitSession<Data extends SessionData>(state: SessionStat
     finish(state);
     return;
   }
-  await updateRecord(state, now);
+  await updateRecord(store, state, now);
   finish(state);
 }
 
@@ -129,7 +132,7 @@ function finish(state: SessionState): void {
   state.committedFingerprint = state.fingerprint;
 }
 
-async function createRecord<Data extends SessionData>(state: SessionState<Data>, now: number): Promise<void> {
+async function createRecord(store: Store, state: SessionState, now: number): Promise<void> {
   const { config } = state;
   const cookieName = state.cookieName;
   if (cookieName === null) throw new SessionError('INSECURE_TRANSPORT', 'a new session needs a cookie, but the request came over plain http to a non-loopback host');
@@ -158,7 +161,7 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
       userAgent: userAgent === null ? null : userAgent.slice(0, MAX_USER_AGENT_LENGTH),
       ipAddress,
     };
-    if (await storeCall('create', () => config.store.create(record))) {
+    if (await storeCall('create', () => store.create(record))) {
       state.record = record;
       state.secret = secret;
       state.viaGrace = false;
@@ -166,7 +169,7 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
       config.emit({ type: 'created', sessionId: id, userId: state.userId, at });
       if (state.userId !== null) {
         config.emit({ type: 'authenticated', sessionId: id, userId: state.userId, at });
-        await enforceSessionCap(state, state.userId, id);
+        await enforceSessionCap(store, state, state.userId, id);
       }
       return;
     }
@@ -179,7 +182,7 @@ async function createRecord<Data extends SessionData>(state: SessionState<Data>,
  * request's changes on top (different keys merge, `update()` functions re-run); a record
  * that vanished or whose secret no longer matches is `SESSION_INTERRUPTED`, never recreated.
  */
-async function updateRecord<Data extends SessionData>(state: SessionState<Data>, now: number): Promise<void> {
+async function updateRecord(store: Store, state: SessionState, now: number): Promise<void> {
   const { config } = state;
   const at = new Date(now);
   let base = state.record as SessionRecord;
@@ -203,7 +206,7 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
       expiresAt: idleDeadline(state, now, absoluteExpiresAt),
       absoluteExpiresAt,
     };
-    if (await storeCall('update', () => config.store.update(next, base.version))) {
+    if (await storeCall('update', () => store.update(next, base.version))) {
       state.record = next;
       const cookieName = state.cookieName;
       const token = newSecret ?? (state.expiryOverride !== undefined && !state.viaGrace ? state.secret : null);
@@ -211,7 +214,7 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
         state.secret = newSecret;
         state.viaGrace = false;
         config.emit(isLogin ? { type: 'authenticated', sessionId: next.id, userId: state.userId as string, at } : { type: 'rotated', sessionId: next.id, userId: next.userId, at });
-        if (isLogin) await enforceSessionCap(state, state.userId as string, next.id);
+        if (isLogin) await enforceSessionCap(store, state, state.userId as string, next.id);
       }
       if (token !== null && cookieName !== null) {
         state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(next.id, token), config.cookieAttributes, state.facts.secure, (absoluteExpiresAt.getTime() - now) / 1000);
@@ -219,32 +222,32 @@ async function updateRecord<Data extends SessionData>(state: SessionState<Data>,
       state.expiryOverride = undefined;
       return;
     }
-    base = await rebase(state, base);
+    base = await rebase(store, state, base);
   }
   throw new SessionError('SESSION_INTERRUPTED', 'the session kept changing under this request; nothing was saved');
 }
 
 /** `maxSessionsPerUser`: after a sign-in, ends the user's oldest sessions beyond the cap (never the current one). */
-async function enforceSessionCap(state: SessionState, userId: string, currentId: string): Promise<void> {
+async function enforceSessionCap(store: Store, state: SessionState, userId: string, currentId: string): Promise<void> {
   const { config } = state;
   const cap = config.maxSessionsPerUser;
   if (cap === undefined) return;
   const now = config.now();
-  const live = (await storeCall('list', () => config.store.listByUser(userId)))
+  const live = (await storeCall('list', () => store.listByUser(userId)))
     .filter((record) => record.id !== currentId && record.expiresAt.getTime() > now)
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   const excess = live.length + 1 - cap;
   for (const record of live.slice(0, Math.max(0, excess))) {
-    if (await storeCall('evict', () => config.store.delete(record.id))) {
+    if (await storeCall('evict', () => store.delete(record.id))) {
       config.emit({ type: 'revoked', sessionId: record.id, userId, reason: 'evicted', at: new Date(now) });
     }
   }
 }
 
 /** After a lost compare-and-swap: the latest record with this request's changes re-applied, or `SESSION_INTERRUPTED`. */
-async function rebase<Data extends SessionData>(state: SessionState<Data>, lost: SessionRecord): Promise<SessionRecord> {
+async function rebase(store: Store, state: SessionState, lost: SessionRecord): Promise<SessionRecord> {
   const { config } = state;
-  const fresh = await storeCall('load', () => config.store.get(lost.id));
+  const fresh = await storeCall('load', () => store.get(lost.id));
   const now = config.now();
   const secretHash = state.secret === null ? null : hashSecret(state.secret);
   const stillOurs =

@@ -111,7 +111,6 @@ export const profiles = {
 
 /** The configuration with every value resolved and derived once, at construction. */
 export interface ResolvedConfig<Data extends SessionData> {
-  readonly store: Store;
   readonly keyring: Keyring;
   readonly idleMs: number;
   readonly absoluteMs: number;
@@ -144,10 +143,8 @@ function invalid(message: string): SessionError {
 }
 
 /** Validates a configuration and derives everything the hot path needs; throws `INVALID_CONFIG` naming the option. */
-export function resolveConfig<Data extends SessionData>(config: SessionsConfig<Data>): ResolvedConfig<Data> {
+export function resolveConfig<Data extends SessionData>(config: Omit<SessionsConfig<Data>, 'store'>): ResolvedConfig<Data> {
   if (typeof config !== 'object' || config === null) throw invalid('createSessions(config): config must be an object');
-  const { store } = config;
-  if (!store || typeof store.get !== 'function') throw invalid('store: a Store is required (sqliteStore(), kyselyStore(), memoryStore())');
   if (!Array.isArray(config.secrets) || config.secrets.length === 0) {
     throw invalid('secrets: at least one secret is required (32 bytes or more, e.g. crypto.randomBytes(32).toString("base64url"))');
   }
@@ -201,7 +198,6 @@ export function resolveConfig<Data extends SessionData>(config: SessionsConfig<D
   const logger = config.logger;
   const onEvent = config.onEvent;
   return Object.freeze({
-    store,
     keyring: new Keyring(config.secrets, 'session-data'),
     idleMs,
     absoluteMs,

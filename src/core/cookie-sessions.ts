@@ -1,15 +1,16 @@
 import { resolveConfig, type ResolvedConfig, type SessionData, type SessionsConfig } from './config.js';
 import { touchDue } from './commit.js';
-import { AMBIGUOUS, findCookie, serializeClearingCookie, serializeSessionCookie } from './cookie.js';
+import { serializeClearingCookie, serializeSessionCookie } from './cookie.js';
+import { loadSession, type SessionLookup } from './load.js';
 import { SessionError } from './errors.js';
 import type { RequestFacts } from './request.js';
 import { Keyring } from './seal.js';
-import { Session } from './session.js';
+import type { Session } from './session.js';
 import { requestMethods, type SessionManager } from './session-manager.js';
 import { CookieSessionScope, type SessionEngine } from './session-scope.js';
-import { newSessionState, type SessionState } from './session-state.js';
-import type { SessionRecord, Store } from './store.js';
-import { generateId, hashesEqual, hashSecret } from './token.js';
+import type { SessionState } from './session-state.js';
+import type { SessionRecord } from './store.js';
+import { generateId } from './token.js';
 
 /** Browsers keep at most 4096 bytes of name and value per cookie (RFC 6265 §6.1). */
 const MAX_COOKIE_BYTES = 4096;
@@ -32,22 +33,6 @@ interface CookiePayload {
   readonly d: SessionData;
   readonly f?: string;
 }
-
-function refuse(): Promise<never> {
-  return Promise.reject(new SessionError('INVALID_CONFIG', 'the sealed-cookie mode has no store'));
-}
-
-/** Stands in for the store in configuration checks; the cookie mode never calls it. */
-const NO_STORE: Store = {
-  get: refuse,
-  create: refuse,
-  update: refuse,
-  touch: refuse,
-  delete: refuse,
-  listByUser: refuse,
-  deleteByUser: refuse,
-  deleteExpired: refuse,
-};
 
 function recordOf(payload: CookiePayload): SessionRecord {
   return {
@@ -87,48 +72,43 @@ function recordOf(payload: CookiePayload): SessionRecord {
  * ```
  */
 export function cookieSessions<Data extends SessionData = SessionData>(config: CookieSessionsConfig<Data>): CookieSessions<Data> {
-  const resolved = resolveConfig<Data>({ ...config, cookie: { ...config.cookie, name: config.cookie?.name ?? 'session' }, store: NO_STORE });
+  const resolved = resolveConfig<Data>({ ...config, cookie: { ...config.cookie, name: config.cookie?.name ?? 'session' } });
   const keyring = new Keyring(config.secrets, 'cookie-session');
   const purpose = resolved.devCookieName;
 
   const own: ResolvedConfig<Data> = resolved;
 
-  async function load(facts: RequestFacts, cookieWritable: boolean): Promise<Session<Data>> {
-    const cookieName = facts.secure ? own.secureCookieName : facts.loopback ? own.devCookieName : null;
-    const found = cookieName === null ? null : findCookie(facts.header('cookie'), cookieName);
-    const state = newSessionState(own, facts, cookieName, found !== null, cookieWritable, true);
-    if (typeof found !== 'string' || found === '') {
-      if (found === AMBIGUOUS) own.emit({ type: 'suspicious', sessionId: null, reason: 'ambiguous-cookie', at: new Date(own.now()) });
-      return new Session(state);
-    }
-    const opened = keyring.unseal(found, purpose);
-    let payload: CookiePayload | null = null;
-    if (opened !== null) {
-      try {
-        payload = JSON.parse(opened.plaintext) as CookiePayload;
-      } catch {
-        payload = null;
+  /** The sealed cookie as the one load path sees it: the cookie itself is the session. */
+  const lookup: SessionLookup<Data> = {
+    dataInCookie: true,
+    find(own, value) {
+      const opened = keyring.unseal(value, purpose);
+      let payload: CookiePayload | null = null;
+      if (opened !== null) {
+        try {
+          payload = JSON.parse(opened.plaintext) as CookiePayload;
+        } catch {
+          payload = null;
+        }
       }
-    }
-    if (payload === null || typeof payload.d !== 'object' || payload.d === null || payload.e <= own.now()) return new Session(state);
-    let data = Object.assign(Object.create(null) as SessionData, payload.d);
-    if (own.schema) {
-      const result = await own.schema['~standard'].validate(data);
-      data = result.issues ? (Object.create(null) as SessionData) : Object.assign(Object.create(null) as SessionData, result.value);
-    }
-    if (own.verifyUser && payload.u !== null) {
-      const current = await own.verifyUser(payload.u);
-      if (current === null || payload.f === undefined || !hashesEqual(hashSecret(current), hashSecret(payload.f))) return new Session(state);
-    }
-    const record = recordOf(payload);
-    state.record = state.committedRecord = record;
-    state.data = data;
-    state.committedData = JSON.stringify(data);
-    state.fingerprint = state.committedFingerprint = payload.f;
-    state.userId = record.userId;
-    state.authenticatedAt = record.authenticatedAt;
-    return new Session(state);
-  }
+      if (payload === null || typeof payload.d !== 'object' || payload.d === null || Array.isArray(payload.d)) {
+        own.log({ level: 'warn', event: 'session.data.tampered', message: 'the session cookie could not be opened by any configured secret; treated as absent' });
+        own.emit({ type: 'suspicious', sessionId: null, reason: 'tampered-data', at: new Date(own.now()) });
+        return null;
+      }
+      const record = recordOf(payload);
+      if (payload.e <= own.now()) {
+        own.emit({ type: 'expired', sessionId: record.id, userId: record.userId, at: new Date(own.now()) });
+        return null;
+      }
+      const d = Object.assign(Object.create(null) as SessionData, payload.d);
+      return { record, envelope: payload.f === undefined ? { d } : { d, f: payload.f }, secret: null, viaGrace: false };
+    },
+    // A sealed cookie cannot be deleted server-side: refusing it on every load is what ends it.
+    forget: async () => {},
+  };
+
+  const load = (facts: RequestFacts, cookieWritable: boolean): Promise<Session<Data>> => loadSession(own, lookup, facts, cookieWritable);
 
   async function commit(state: SessionState<Data>): Promise<void> {
     const now = own.now();

@@ -1,11 +1,11 @@
-import { commitDue, commitSession } from './commit.js';
+import { commitDue, storeCommit } from './commit.js';
 import { SessionError } from './errors.js';
 import { resolveConfig, type ResolvedConfig, type SessionData, type SessionsConfig } from './config.js';
-import { loadSession, storeCall } from './load.js';
+import { loadSession, storeCall, storeLookup, type SessionLookup } from './load.js';
 import { ServerSessionScope, type SessionAdministration, type SessionSummary } from './server-session-scope.js';
 import { requestMethods, type SessionManager } from './session-manager.js';
 import type { SessionEngine } from './session-scope.js';
-import type { SessionRecord } from './store.js';
+import type { SessionRecord, Store } from './store.js';
 
 export type { HeaderTarget, NodeResponseLike } from './response-headers.js';
 export type { SessionManager } from './session-manager.js';
@@ -35,6 +35,15 @@ function summarise(record: SessionRecord): SessionSummary {
   };
 }
 
+/** The server-side store of a configuration, checked before anything else; throws `INVALID_CONFIG` without one. */
+function requireStore(config: SessionsConfig<SessionData>): Store {
+  const store = typeof config === 'object' && config !== null ? (config as Partial<SessionsConfig<SessionData>>).store : undefined;
+  if (typeof config === 'object' && config !== null && (!store || typeof store.get !== 'function')) {
+    throw new SessionError('INVALID_CONFIG', 'store: a Store is required (sqliteStore(), kyselyStore(), memoryStore())');
+  }
+  return store as Store;
+}
+
 /**
  * Creates the session manager: Django's session framework for TypeScript API servers.
  * Validates the configuration (throwing `INVALID_CONFIG` naming the option) and derives
@@ -55,9 +64,10 @@ function summarise(record: SessionRecord): SessionSummary {
  * ```
  */
 export function createSessions<Data extends SessionData = SessionData>(config: SessionsConfig<Data>): Sessions<Data> {
+  const store = requireStore(config);
   const resolved: ResolvedConfig<Data> = resolveConfig(config);
-  const store = resolved.store;
-  const engine: SessionEngine<Data> = { config: resolved, load: (facts, cookieWritable) => loadSession(resolved, facts, cookieWritable), commit: commitSession, commitDue };
+  const lookup = storeLookup(store) as SessionLookup<Data>;
+  const engine: SessionEngine<Data> = { config: resolved, load: (facts, cookieWritable) => loadSession(resolved, lookup, facts, cookieWritable), commit: storeCommit(store), commitDue };
   const sessions: Sessions<Data> = Object.freeze({
     ...requestMethods(engine, (own, facts, options) => new ServerSessionScope(own, facts, options, sessions)),
 

@@ -112,3 +112,41 @@ describe('cookieSessions (the sealed-cookie mode, Django signed_cookies)', () =>
     expect('revokeUser' in sessions).toBe(false);
   });
 });
+
+describe('one load path: the sealed-cookie mode checks, logs and counts what the server-side mode does', () => {
+  it('a credential change ends the cookie session with a log line and a revoked event', async () => {
+    let fingerprint = 'v1';
+    const logs: string[] = [];
+    const events: string[] = [];
+    const { sessions } = setUp({ verifyUser: () => fingerprint, logger: (entry) => logs.push(entry.event), onEvent: (event) => events.push(event.type) });
+    const cookie = cookieFrom(await step(sessions, post(), (s) => s.login('alice', { fingerprint: 'v1' }))) as string;
+    expect((await sessions.load(post(cookie))).userId).toBe('alice');
+    fingerprint = 'v2';
+    expect((await sessions.load(post(cookie))).userId).toBeNull();
+    expect(logs).toContain('session.credentials.changed');
+    expect(events).toContain('revoked');
+  });
+
+  it('a tampered cookie is anonymous, logged and counted as suspicious', async () => {
+    const logs: string[] = [];
+    const events: string[] = [];
+    const { sessions } = setUp({ logger: (entry) => logs.push(entry.event), onEvent: (event) => events.push(event.type) });
+    const cookie = cookieFrom(await step(sessions, post(), (s) => s.set('a', 1))) as string;
+    const tampered = `${cookie.slice(0, -4)}${cookie.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect((await sessions.load(post(tampered))).get('a')).toBeUndefined();
+    expect(logs).toContain('session.data.tampered');
+    expect(events).toContain('suspicious');
+  });
+
+  it('data that fails the schema is dropped with a log line and a suspicious event, as with a store', async () => {
+    const logs: string[] = [];
+    const events: string[] = [];
+    const loose = setUp();
+    const cookie = cookieFrom(await step(loose.sessions, post(), (s) => s.set('count', 'not a number'))) as string;
+    const schema = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => (typeof (value as { count?: unknown }).count === 'number' ? { value: value as SessionData } : { issues: [{ message: 'count must be a number' }] }) } };
+    const { sessions } = setUp({ schema, logger: (entry) => logs.push(entry.event), onEvent: (event) => events.push(event.type) });
+    expect((await sessions.load(post(cookie))).get('count')).toBeUndefined();
+    expect(logs).toContain('session.data.invalid');
+    expect(events).toContain('suspicious');
+  });
+});

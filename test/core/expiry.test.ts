@@ -99,6 +99,22 @@ describe('idle and absolute timeouts', () => {
     expect(await store.get(id)).toBeNull();
   });
 
+  it('an expired record is neither deleted nor reported for a client that knows only its public id', async () => {
+    const events: string[] = [];
+    const { sessions, store, clock } = harness({ onEvent: (event) => events.push(event.type) });
+    const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.set('a', 1))) as string;
+    const id = (await sessions.load(post(cookie))).id as string;
+    clock.advance(15 * DAY);
+    // The public id with a made-up secret: the secret is checked before expiry is acted on.
+    await sessions.load(post(`${cookie.slice(0, cookie.indexOf('.') + 1)}${'Z'.repeat(43)}`));
+    expect(await store.get(id)).not.toBeNull();
+    expect(events).not.toContain('expired');
+    // Control: the holder of the secret gets the record deleted and the event emitted.
+    await sessions.load(post(cookie));
+    expect(await store.get(id)).toBeNull();
+    expect(events).toContain('expired');
+  });
+
   it('profiles.aal3 ends a session after 15 idle minutes', async () => {
     const { sessions, clock } = harness({ idleTimeout: '15m', absoluteTimeout: '12h' });
     const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('alice')));
