@@ -143,7 +143,13 @@ describe('one load path: the sealed-cookie mode checks, logs and counts what the
     const events: string[] = [];
     const loose = setUp();
     const cookie = cookieFrom(await step(loose.sessions, post(), (s) => s.set('count', 'not a number'))) as string;
-    const schema = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => (typeof (value as { count?: unknown }).count === 'number' ? { value: value as SessionData } : { issues: [{ message: 'count must be a number' }] }) } };
+    const schema = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (value: unknown) => (typeof (value as { count?: unknown }).count === 'number' ? { value: value as SessionData } : { issues: [{ message: 'count must be a number' }] }),
+      },
+    };
     const { sessions } = setUp({ schema, logger: (entry) => logs.push(entry.event), onEvent: (event) => events.push(event.type) });
     expect((await sessions.load(post(cookie))).get('count')).toBeUndefined();
     expect(logs).toContain('session.data.invalid');
