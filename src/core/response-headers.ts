@@ -1,3 +1,4 @@
+import { originAllowed, type CsrfPolicy } from './csrf.js';
 import { isHeadersLike, type RequestFacts } from './request.js';
 import type { SessionState } from './session-state.js';
 
@@ -8,6 +9,7 @@ export type HeaderTarget = Headers | NodeResponseLike;
 export interface NodeResponseLike {
   getHeader(name: string): number | string | readonly string[] | undefined;
   setHeader(name: string, value: number | string | readonly string[]): unknown;
+  removeHeader?(name: string): unknown;
 }
 
 /** Appends `value` to a comma-list header unless it is already there. */
@@ -65,4 +67,37 @@ export function writeStreamedHeaders(target: HeaderTarget, facts: RequestFacts):
   if (facts.header('cookie') === null) return;
   if (isHeadersLike(target)) target.set('cache-control', 'no-store');
   else target.setHeader('cache-control', 'no-store');
+}
+
+/**
+ * Removes a credentialed CORS grant (from a framework's default policy or the app's own) that
+ * names an origin the manager does not allow (`allowedOrigins` and the request's own): a
+ * credentialed grant would let that site read its visitors' sessions. A wildcard grant stays,
+ * without credentials: browsers never send cookies on it (Fetch standard, CORS check).
+ */
+export function withholdCredentialedCors(target: HeaderTarget, facts: RequestFacts, policy: CsrfPolicy): void {
+  // Origin first: most requests (same-origin GETs, servers) send none, and then the response needs no look.
+  if (facts.header('origin') === null) return;
+  const granted = readHeader(target, 'access-control-allow-origin');
+  if (granted === null) return;
+  // The answer depends on Origin: caches must key on it (Fetch standard, "CORS protocol and HTTP caches").
+  mergeListHeader(target, 'vary', 'Origin');
+  if (granted.trim() === '*') {
+    removeHeader(target, 'access-control-allow-credentials');
+    return;
+  }
+  if (originAllowed(facts, policy)) return;
+  removeHeader(target, 'access-control-allow-origin');
+  removeHeader(target, 'access-control-allow-credentials');
+}
+
+function readHeader(target: HeaderTarget, name: string): string | null {
+  if (isHeadersLike(target)) return target.get(name);
+  const value = target.getHeader(name);
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : String(value);
+}
+
+function removeHeader(target: HeaderTarget, name: string): void {
+  if (isHeadersLike(target)) target.delete(name);
+  else target.removeHeader?.(name);
 }

@@ -1,8 +1,8 @@
 import type { ResolvedConfig, SessionData } from './config.js';
-import { csrfVerdict } from './csrf.js';
 import { SessionError } from './errors.js';
 import type { RequestFacts } from './request.js';
-import { writeDecidedHeaders, writeStreamedHeaders, type HeaderTarget } from './response-headers.js';
+import { withholdCredentialedCors, writeDecidedHeaders, writeStreamedHeaders, type HeaderTarget } from './response-headers.js';
+import { csrfVerdict } from './csrf.js';
 import { stateOf, type Session, type SessionInfo } from './session.js';
 import { rollback, rollbackKeepingSignOut, type SessionState } from './session-state.js';
 
@@ -218,9 +218,10 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
   /**
    * Runs `operation` as one operation of this request ({@link SessionScope.begin}, the session
    * loaded, {@link SessionScope.end}): committed when it resolves, its changes discarded when it
-   * throws. For route handlers; adapters whose framework reports the outcome call `begin`/`end`.
+   * throws, or when `failed` says its result is a failure (a framework that reports errors as
+   * values, such as a tRPC middleware result).
    */
-  async run<R>(kind: OperationKind, operation: (session: Session<Data>) => R | Promise<R>): Promise<R> {
+  async run<R>(kind: OperationKind, operation: (session: Session<Data>) => R | Promise<R>, failed?: (result: R) => boolean): Promise<R> {
     await this.begin(kind);
     let result: R;
     try {
@@ -229,19 +230,21 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
       await this.end(kind, true);
       throw error;
     }
-    await this.end(kind);
+    await this.end(kind, failed?.(result) === true);
     return result;
   }
 
   /**
    * The response head is being built: writes the headers earlier commits decided
    * (`Set-Cookie`, `Vary: Cookie`, `Cache-Control: no-store`, `Clear-Site-Data`) to `target`,
-   * without any I/O. From now on a change that needs a new cookie throws where it is made, and
+   * without any I/O, and withholds a credentialed CORS grant from an origin the manager does
+   * not allow. From now on a change that needs a new cookie throws where it is made, and
    * once no operation runs any more, every change does.
    */
   respond(target: HeaderTarget): void {
     this.#responded = true;
     if (this.#streamed) writeStreamedHeaders(target, this.#facts);
+    withholdCredentialedCors(target, this.#facts, this.#engine.config.csrf);
     const session = this.#session;
     if (session === null) return;
     const state = stateOf(session);

@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError, type TRPCRootObject, type TRPCRuntimeConfigOptions } from '@trpc/server';
-import { Session, SessionError, SessionScope, type AnySessionScope, type OperationKind, type ScopeData, type SessionData } from '../../index.js';
+import { Session, SessionError, SessionScope, type AnySessionScope, type ScopeData, type SessionData } from '../../index.js';
 import type { SessionContext } from './context.js';
 import { toTRPCError } from './errors.js';
 
@@ -20,33 +20,14 @@ interface ProcedureOutcome {
   readonly error?: { readonly cause?: unknown };
 }
 
-/**
- * Runs one procedure as one operation of the request's scope: a mutation as a write, a query
- * or subscription as a read (the core decides what each may do), committing or discarding
- * when it ends, and translating session errors through the error table.
- */
-async function asOperation<R extends ProcedureOutcome>(scope: SessionScope<SessionData>, kind: OperationKind, run: (session: Session<SessionData>) => Promise<R>): Promise<R> {
-  let session: Session<SessionData>;
-  try {
-    await scope.begin(kind);
-  } catch (error) {
-    throw toTRPCError(error);
-  }
-  try {
-    session = await scope.session();
-  } catch (error) {
-    await scope.end(kind, true);
-    throw toTRPCError(error);
-  }
-  const result = await run(session);
-  try {
-    await scope.end(kind, !result.ok);
-  } catch (error) {
-    throw toTRPCError(error);
-  }
-  // A SessionError thrown by the procedure reaches here wrapped as INTERNAL_SERVER_ERROR: give it its code.
+/** A session error a procedure threw reaches its result wrapped as INTERNAL_SERVER_ERROR: give it its code from the table. */
+function translated<R extends ProcedureOutcome>(result: R): R {
   if (!result.ok && result.error?.cause instanceof SessionError) throw toTRPCError(result.error.cause);
   return result;
+}
+
+function untranslated(error: unknown): never {
+  throw toTRPCError(error);
 }
 
 /**
@@ -85,9 +66,9 @@ export function createSessionProcedures<TContext extends ScopedContext, TMeta ex
       const outer = ctx as unknown as { readonly session: Session<Data>; readonly sessionScope: Scope };
       return next({ ctx: { session: outer.session, sessionScope: outer.sessionScope } });
     }
-    return asOperation(scope as SessionScope<SessionData>, type === 'mutation' ? 'write' : 'read', (session) =>
-      next({ ctx: { session: session as unknown as Session<Data>, sessionScope: scope as unknown as Scope } }),
-    );
+    // A mutation is a write, a query or subscription a read: the core decides what each may do.
+    const operation = (session: Session<SessionData>) => next({ ctx: { session: session as unknown as Session<Data>, sessionScope: scope as unknown as Scope } });
+    return (scope as SessionScope<SessionData>).run(type === 'mutation' ? 'write' : 'read', operation, (result) => !result.ok).then(translated, untranslated);
   });
   const authedProcedure = sessionProcedure.use(({ ctx, next }) => {
     const userId = ctx.session.userId;

@@ -38,36 +38,3 @@ export function sessionCors(sessions: Pick<SessionManager, 'isAllowedOrigin'>, o
     };
   };
 }
-
-/**
- * Removes a credentialed CORS grant (from Yoga's default policy or the app's own) that
- * names an origin the session manager does not allow. A wildcard grant stays, without
- * credentials: browsers never send cookies on it (Fetch standard, CORS check).
- */
-export function withholdCredentialedCors(sessions: Pick<SessionManager, 'isAllowedOrigin'>, request: Request, headers: Headers): void {
-  // Origin first: most requests (same-origin GETs, servers) send none, and then the response needs no look.
-  const origin = request.headers.get('origin');
-  if (origin === null) return;
-  const granted = headers.get('access-control-allow-origin');
-  if (granted === null) return;
-  // The answer depends on Origin: caches must key on it (Fetch standard, "CORS protocol and HTTP caches").
-  appendVary(headers, 'Origin');
-  if (granted.trim() === '*') {
-    headers.delete('access-control-allow-credentials');
-    return;
-  }
-  if (sessions.isAllowedOrigin(request)) return;
-  headers.delete('access-control-allow-origin');
-  headers.delete('access-control-allow-credentials');
-}
-
-function appendVary(headers: Headers, value: string): void {
-  const current = headers.get('vary');
-  if (current === null || current.trim() === '') {
-    headers.set('vary', value);
-    return;
-  }
-  const parts = current.split(',').map((part) => part.trim().toLowerCase());
-  if (parts.includes(value.toLowerCase()) || parts.includes('*')) return;
-  headers.set('vary', `${current}, ${value}`);
-}

@@ -2,7 +2,6 @@ import { getOperationAST, OperationTypeNode, type ExecutionArgs, type GraphQLErr
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { SessionError, type AnySessionScope, type OperationKind, type ScopeData, type ScopeOf, type SessionData, type SessionManager, type SessionScope } from '../../index.js';
 import type { SessionContext } from './context.js';
-import { withholdCredentialedCors } from './cors.js';
 import { toGraphQLError, translateErrors } from './errors.js';
 
 /** A result Yoga can hand to `onExecuteDone`: one payload, or a stream of them. */
@@ -139,8 +138,9 @@ export function useSessions<Manager extends SessionManager<never, AnySessionScop
     },
 
     onResponse({ request, response }) {
-      scopes.get(request)?.respond(response.headers);
-      withholdCredentialedCors(sessions, request, response.headers);
+      // Every response, also one no operation ran for (a preflight, a parse error): the scope
+      // withholds credentialed CORS from origins the manager does not allow.
+      scopeOf(request).respond(response.headers);
     },
   };
 }
