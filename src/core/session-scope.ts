@@ -140,12 +140,13 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
   }
 
   /**
-   * Throws `CSRF_REJECTED` unless the request passes the CSRF rule (docs/architecture.md,
+   * Throws `CSRF_REJECTED` when the request may change state — `stateChanging` says it runs a
+   * mutation, or it uses an unsafe method — and fails the CSRF rule (docs/architecture.md,
    * "Security model"). Checked once per request; {@link SessionScope.begin} checks it for every
-   * write of an unsafe-method request, so adapters call it only to refuse a whole request early.
+   * write, so adapters call it only to refuse a whole request early.
    */
-  assertSameOrigin(): void {
-    if (this.#originChecked) return;
+  assertSameOrigin(stateChanging = true): void {
+    if (this.#originChecked || (!stateChanging && isSafeMethod(this.#facts.method))) return;
     const verdict = csrfVerdict(this.#facts, this.#engine.config.csrf);
     if (verdict !== null) throw new SessionError('CSRF_REJECTED', `request refused by the CSRF rule (${verdict})`);
     this.#originChecked = true;

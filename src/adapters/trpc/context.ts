@@ -44,12 +44,6 @@ function runsMutation(info: TRPCRequestInfo): boolean {
   return false;
 }
 
-/** GET, HEAD and OPTIONS (and a Node request without a method, which Node parses as GET). */
-function isSafeMethod(method: string | undefined): boolean {
-  const upper = method?.toUpperCase() ?? 'GET';
-  return upper === 'GET' || upper === 'HEAD' || upper === 'OPTIONS';
-}
-
 /**
  * Creates the tRPC context factory of a session manager (`createSessions()`, or the stateless
  * `cookieSessions()`). It works with every tRPC adapter (fetch — including Next.js App Router —,
@@ -77,23 +71,17 @@ export function createSessionContext<Manager extends SessionManager<never, AnySe
     const { info } = options;
     const streamed = isStreamed(info);
     let scope: Scope;
-    let method: string | undefined;
     if ('resHeaders' in options) {
       scope = sessions.open(options.req, { streamed, headers: options.resHeaders }) as Scope;
-      method = options.req.method;
     } else {
       // Fastify passes its own request and reply objects; the Node ones are their `raw`.
-      const req = 'raw' in options.req ? options.req.raw : options.req;
-      scope = sessions.open(req, { streamed }) as Scope;
-      method = req.method;
+      scope = sessions.open('raw' in options.req ? options.req.raw : options.req, { streamed }) as Scope;
       beforeHead('raw' in options.res ? options.res.raw : options.res, (head) => scope.respond(head));
     }
-    if (!isSafeMethod(method) || runsMutation(info)) {
-      try {
-        scope.assertSameOrigin();
-      } catch (error) {
-        throw toTRPCError(error);
-      }
+    try {
+      scope.assertSameOrigin(runsMutation(info));
+    } catch (error) {
+      throw toTRPCError(error);
     }
     return { session: scope };
   };

@@ -55,6 +55,7 @@ export function toTRPCError(error: unknown): TRPCError {
     return error instanceof TRPCError ? error : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
   }
   const code = TRPC_CODES[sessionError.code];
-  const message = code === 'INTERNAL_SERVER_ERROR' ? INTERNAL_MESSAGE : sessionError.message;
+  // A server fault (status 500 or more, the core's one rule) shows no detail: the cause is for onError.
+  const message = sessionError.status >= 500 ? INTERNAL_MESSAGE : sessionError.message;
   return new TRPCError({ code, message, cause: sessionError });
 }

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
-import { SessionError, sessionErrorStatus, type SessionErrorCode } from '../../index.js';
+import { SessionError, type SessionErrorCode } from '../../index.js';
 
 /** The GraphQL `extensions.code` of each session error (docs/architecture.md, "Errors": the GraphQL column of the one table). */
 const GRAPHQL_CODE: Readonly<Record<SessionErrorCode, string>> = {
@@ -39,25 +39,16 @@ type Location = Pick<GraphQLError, 'nodes' | 'source' | 'positions' | 'path'>;
  * ```
  */
 export function toGraphQLError(error: SessionError, at?: Location): GraphQLError {
-  const code = GRAPHQL_CODE[error.code];
-  const status = sessionErrorStatus(error.code);
-  const internal = code === 'INTERNAL_SERVER_ERROR';
-  const extensions: Record<string, unknown> = { code, http: { status } };
+  const extensions: Record<string, unknown> = { code: GRAPHQL_CODE[error.code], http: { status: error.status } };
   if (WITH_REASON.has(error.code)) extensions['reason'] = error.code;
-  return createGraphQLError(internal ? 'Unexpected error.' : error.message, {
+  // A server fault (status 500 or more, the core's one rule) shows no detail: the cause belongs in the server log.
+  return createGraphQLError(error.status >= 500 ? 'Unexpected error.' : error.message, {
     extensions,
     ...(at?.nodes ? { nodes: at.nodes } : {}),
     ...(at?.source ? { source: at.source } : {}),
     ...(at?.positions ? { positions: at.positions } : {}),
     ...(at?.path ? { path: at.path } : {}),
   });
-}
-
-/** The session error behind a GraphQL error (a resolver threw it), if any. */
-export function sessionErrorOf(error: unknown): SessionError | null {
-  if (error instanceof SessionError) return error;
-  const original = (error as { originalError?: unknown } | null)?.originalError;
-  return original instanceof SessionError ? original : null;
 }
 
 /**
@@ -68,10 +59,10 @@ export function sessionErrorOf(error: unknown): SessionError | null {
 export function translateErrors(errors: readonly GraphQLError[], onInternal: (error: SessionError) => void): GraphQLError[] | null {
   let changed = false;
   const next = errors.map((error) => {
-    const cause = sessionErrorOf(error);
-    if (cause === null) return error;
+    const cause = error.originalError;
+    if (!(cause instanceof SessionError)) return error;
     changed = true;
-    if (GRAPHQL_CODE[cause.code] === 'INTERNAL_SERVER_ERROR') onInternal(cause);
+    if (cause.status >= 500) onInternal(cause);
     return toGraphQLError(cause, error);
   });
   return changed ? next : null;

@@ -83,19 +83,17 @@ export function useSessions<Manager extends SessionManager<never, AnySessionScop
     if (isAsyncIterable(result)) return scope.end(kind);
     const errors = (result as ResultLike).errors ?? [];
     const translated = errors.length === 0 ? null : translateErrors(errors, logInternal);
+    const report = (failure?: SessionError): void => {
+      if (failure !== undefined && failure.status >= 500) logInternal(failure);
+      if (translated !== null || failure !== undefined) payload.setResult({ ...result, errors: [...(translated ?? errors), ...(failure === undefined ? [] : [toGraphQLError(failure)])] });
+    };
     const ending = scope.end(kind, errors.length > 0);
-    if (ending === undefined) {
-      if (translated !== null) payload.setResult({ ...result, errors: translated });
-      return undefined;
-    }
+    if (ending === undefined) return void report();
     return ending.then(
-      () => {
-        if (translated !== null) payload.setResult({ ...result, errors: translated });
-      },
+      () => report(),
       (error: unknown) => {
         if (!(error instanceof SessionError)) throw error;
-        if (error.status >= 500) logInternal(error);
-        payload.setResult({ ...result, errors: [...(translated ?? errors), toGraphQLError(error)] });
+        report(error);
       },
     );
   }
