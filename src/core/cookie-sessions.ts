@@ -112,7 +112,13 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
 
   async function commit(state: SessionState<Data>): Promise<void> {
     const now = own.now();
+    const at = new Date(now);
     const deleted = state.deletions.length > 0;
+    // The same events and headers as the server-side commit: a deleted record is a cleared cookie here.
+    for (const deletion of state.deletions) {
+      own.emit({ type: 'revoked', sessionId: deletion.id, userId: null, reason: deletion.reason, at });
+      if (deletion.reason === 'logout' && own.clearSiteData !== null) state.outgoingClearSiteData = own.clearSiteData;
+    }
     state.deletions = [];
     const empty = state.userId === null && Object.keys(state.data).length === 0;
     let record = state.record;
@@ -148,9 +154,13 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
       if (size > MAX_COOKIE_BYTES) {
         throw new SessionError('DATA_TOO_LARGE', `a cookie session must fit in ${MAX_COOKIE_BYTES} bytes, this one needs ${size}; keep less data or use a server-side store`);
       }
+      const previous = record;
       record = recordOf(payload);
       state.outgoingCookie = cookie;
       state.expiryOverride = undefined;
+      if (previous === null) own.emit({ type: 'created', sessionId: record.id, userId: record.userId, at });
+      if (state.userId !== null && (previous === null || state.newSecret === 'login')) own.emit({ type: 'authenticated', sessionId: record.id, userId: state.userId, at });
+      else if (state.newSecret === 'rotate') own.emit({ type: 'rotated', sessionId: record.id, userId: record.userId, at });
     }
     state.record = state.committedRecord = record;
     state.ops = [];

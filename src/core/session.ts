@@ -10,7 +10,7 @@ let readState: (session: Session<SessionData>) => SessionState | undefined;
 /** The internal state of a session; for the core's own commit path only. */
 export function stateOf<Data extends SessionData>(session: Session<Data>): SessionState<Data> {
   const state = readState(session as Session<SessionData>);
-  if (!state) throw new TypeError('Not a session created by createSessions().load()');
+  if (!state) throw new TypeError('Not a session loaded by a tessera session scope (sessions.open(request).session())');
   return state as SessionState<Data>;
 }
 

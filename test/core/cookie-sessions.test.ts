@@ -156,3 +156,19 @@ describe('one load path: the sealed-cookie mode checks, logs and counts what the
     expect(events).toContain('suspicious');
   });
 });
+
+describe('one commit contract: the sealed-cookie mode reports what the server-side mode reports', () => {
+  it('emits created, authenticated, rotated and revoked (logout) events, and Clear-Site-Data on logout', async () => {
+    const events: string[] = [];
+    const { sessions } = setUp({ onEvent: (event) => events.push(event.type), clearSiteDataOnLogout: ['cache'] });
+    const anonymous = cookieFrom(await step(sessions, post(), (s) => s.set('a', 1))) as string;
+    expect(events).toEqual(['created']);
+    const signedIn = cookieFrom(await step(sessions, post(anonymous), (s) => s.login('alice'))) as string;
+    expect(events).toEqual(['created', 'authenticated']);
+    const rotated = cookieFrom(await step(sessions, post(signedIn), (s) => s.rotate())) as string;
+    expect(events).toEqual(['created', 'authenticated', 'rotated']);
+    const out = await step(sessions, post(rotated), (s) => s.logout());
+    expect(events).toEqual(['created', 'authenticated', 'rotated', 'revoked']);
+    expect(out.get('clear-site-data')).toBe('"cache"');
+  });
+});

@@ -1,4 +1,4 @@
-// DESIGN.md §7: a request that never touches the session costs no store query and no crypto.
+// docs/architecture.md, "Performance": a request that never touches the session costs no store query and no crypto.
 // Proved by counting, not timing: every store call through a counting wrapper, and every call
 // of the node:crypto functions tessera uses, through the real tRPC and Yoga handlers.
 import { initTRPC } from '@trpc/server';

@@ -6,7 +6,7 @@ import { fetchRequestHandler, type FetchCreateContextFnOptions } from '@trpc/ser
 import { createHTTPServer, type CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { createSessions, memoryStore, type OwnSession, type Session, type SessionInfo } from '../../src/index.js';
+import { cookieSessions, createSessions, memoryStore, type OwnSession, type Session, type SessionInfo } from '../../src/index.js';
 import { createSessionContext, createSessionPlugin, createSessionProcedures, createSessionRouter, type Jsonified } from '../../src/adapters/trpc/index.js';
 import type { AppRouter } from '../helpers/trpc-app.js';
 
@@ -94,5 +94,22 @@ describe('the compiler checks the app context', () => {
     const fastifyContext = (opts: CreateFastifyContextOptions) => sessionContext(opts);
     expectTypeOf(fastifyContext).returns.toEqualTypeOf<ReturnType<typeof sessionContext>>();
     expectTypeOf(fastifyTRPCPlugin).toBeFunction();
+  });
+});
+
+describe('a manager that cannot list or revoke lacks those members in its types', () => {
+  it('cookieSessions(): no listSessions on the manager, no list/revoke/revokeOthers on the router', () => {
+    const cookies = cookieSessions<Cart>({ secrets: ['x'.repeat(32)] });
+    const cookieContext = createSessionContext(cookies);
+    const t = initTRPC.context<ReturnType<typeof cookieContext>>().create();
+    const router = t.router({ session: createSessionRouter(t, { authenticate: () => null }) });
+    type Out = inferRouterOutputs<typeof router>;
+    expectTypeOf<keyof Out['session']>().toEqualTypeOf<'me' | 'login' | 'logout' | 'rotate'>();
+    // @ts-expect-error listing needs server-side records
+    void cookies.listSessions;
+    // Control: the server-side manager's router has them.
+    const t2 = initTRPC.context<ReturnType<typeof sessionContext>>().create();
+    const full = t2.router({ session: createSessionRouter(t2, { authenticate: () => null }) });
+    expectTypeOf<keyof inferRouterOutputs<typeof full>['session']>().toEqualTypeOf<'me' | 'login' | 'logout' | 'rotate' | 'list' | 'revoke' | 'revokeOthers'>();
   });
 });

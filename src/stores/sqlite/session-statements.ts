@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { SessionError } from '../../index.js';
 
 /**
  * The session table's columns after `id`, in the order the statements below bind and read them
@@ -53,7 +54,7 @@ export interface SessionStatements {
  * SQLite's `LIMIT` inside `IN (…)`, which MySQL refuses but SQLite runs.
  */
 export function prepareSessionStatements(database: BetterSqlite3.Database, table: string): SessionStatements {
-  if (!TABLE_NAME.test(table)) throw new RangeError(`sqliteStore: ${JSON.stringify(table)} is not a valid table name`);
+  if (!TABLE_NAME.test(table)) throw new SessionError('INVALID_CONFIG', `sqliteStore: ${JSON.stringify(table)} is not a valid table name`);
   const t = `"${table}"`;
   const quoted = COLUMNS_AFTER_ID.map((column) => `"${column}"`);
   const assignments = (columns: readonly string[]) => columns.map((column) => `${column} = ?`).join(', ');
