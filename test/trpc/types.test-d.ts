@@ -101,8 +101,10 @@ describe('a manager that cannot list or revoke lacks those members in its types'
   it('cookieSessions(): no listSessions on the manager, no list/revoke/revokeOthers on the router', () => {
     const cookies = cookieSessions<Cart>({ secrets: ['x'.repeat(32)] });
     const cookieContext = createSessionContext(cookies);
+    expectTypeOf(cookieContext).toBeFunction();
     const t = initTRPC.context<ReturnType<typeof cookieContext>>().create();
     const router = t.router({ session: createSessionRouter(t, { authenticate: () => null }) });
+    expectTypeOf(router.session).not.toBeAny();
     type Out = inferRouterOutputs<typeof router>;
     expectTypeOf<keyof Out['session']>().toEqualTypeOf<'me' | 'login' | 'logout' | 'rotate'>();
     // @ts-expect-error listing needs server-side records
@@ -110,6 +112,7 @@ describe('a manager that cannot list or revoke lacks those members in its types'
     // Control: the server-side manager's router has them.
     const t2 = initTRPC.context<ReturnType<typeof sessionContext>>().create();
     const full = t2.router({ session: createSessionRouter(t2, { authenticate: () => null }) });
+    expectTypeOf(full.session).not.toBeAny();
     expectTypeOf<keyof inferRouterOutputs<typeof full>['session']>().toEqualTypeOf<'me' | 'login' | 'logout' | 'rotate' | 'list' | 'revoke' | 'revokeOthers'>();
   });
 });
