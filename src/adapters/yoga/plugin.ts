@@ -57,16 +57,19 @@ function isMutation(args: ExecutionArgs): boolean {
  */
 export function useSessions<Manager extends SessionManager<never, AnySessionScope>>(sessions: Manager): Plugin<SessionContext<ScopeData<ScopeOf<Manager>>, ScopeOf<Manager>>> {
   type Scope = ScopeOf<Manager>;
-  // Every operation of one HTTP request shares its scope; the request is what they share.
-  const scopes = new WeakMap<Request, Scope>();
+  // The operations of one HTTP request share its scope, kept on the request (a frozen one: a WeakMap,
+  // whose entry per request costs the collector ephemeron work; BENCHMARKS.md, "Where the cost goes").
+  const SCOPE: unique symbol = Symbol('tessera.yoga.scope');
   let logger: YogaLogger | undefined;
   const logInternal = (error: SessionError): void => logger?.error(error);
 
-  function scopeOf(request: Request): Scope {
-    let scope = scopes.get(request);
+  const frozen = new WeakMap<Request, Scope>();
+  function scopeOf(request: Request & { [SCOPE]?: Scope }): Scope {
+    let scope = request[SCOPE] ?? frozen.get(request);
     if (scope === undefined) {
       scope = sessions.open(request) as Scope;
-      scopes.set(request, scope);
+      if (Object.isExtensible(request)) request[SCOPE] = scope;
+      else frozen.set(request, scope);
     }
     return scope;
   }
