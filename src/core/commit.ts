@@ -227,17 +227,23 @@ async function updateRecord(store: Store, state: SessionState, now: number): Pro
   throw new SessionError('SESSION_INTERRUPTED', 'the session kept changing under this request; nothing was saved');
 }
 
-/** `maxSessionsPerUser`: after a sign-in, ends the user's oldest sessions beyond the cap (never the current one). */
+/**
+ * `maxSessionsPerUser`: after a sign-in, ends the user's sessions beyond the cap, oldest sign-in
+ * first, and never the current one. Every sign-in keeps the newest `cap` sessions of the same
+ * ordering (sign-in time, then id), so two simultaneous sign-ins that each see the other agree on
+ * which survives instead of ending each other (test/core/defences.test.ts).
+ */
 async function enforceSessionCap(store: Store, state: SessionState, userId: string, currentId: string): Promise<void> {
   const { config } = state;
   const cap = config.maxSessionsPerUser;
   if (cap === undefined) return;
   const now = config.now();
-  const live = (await storeCall('list', () => store.listByUser(userId)))
-    .filter((record) => record.id !== currentId && record.expiresAt.getTime() > now)
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-  const excess = live.length + 1 - cap;
-  for (const record of live.slice(0, Math.max(0, excess))) {
+  const signedInAt = (record: SessionRecord): number => (record.authenticatedAt ?? record.createdAt).getTime();
+  const newestFirst = (await storeCall('list', () => store.listByUser(userId)))
+    .filter((record) => record.expiresAt.getTime() > now)
+    .sort((a, b) => signedInAt(b) - signedInAt(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  for (const record of newestFirst.slice(cap)) {
+    if (record.id === currentId) continue;
     if (await storeCall('evict', () => store.delete(record.id))) {
       config.emit({ type: 'revoked', sessionId: record.id, userId, reason: 'evicted', at: new Date(now) });
     }

@@ -23,6 +23,37 @@ describe('maxSessionsPerUser (oldest-first eviction)', () => {
     expect(await sessions.listSessions('alice')).toHaveLength(3);
   });
 
+  it('two simultaneous sign-ins under the cap keep the newer one signed in, never neither', async () => {
+    // Both sign-ins are stored before either lists the user's sessions: each sees the other.
+    const base = memoryStore();
+    let waiting: (() => void)[] = [];
+    let listings = 0;
+    const store = {
+      ...base,
+      async listByUser(userId: string) {
+        listings++;
+        if (listings <= 2) {
+          await new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            if (waiting.length === 2) for (const release of waiting.splice(0)) release();
+          });
+        }
+        return base.listByUser(userId);
+      },
+    };
+    const { sessions, clock } = harness({ store, maxSessionsPerUser: 1 });
+    const [a, b] = await Promise.all([sessions.load(post()), sessions.load(post())]);
+    a.login('alice');
+    clock.advance(1);
+    b.login('alice'); // the newer sign-in
+    await Promise.all([sessions.commit(a), sessions.commit(b)]);
+    waiting = [];
+    expect(listings).toBe(2);
+    const alive = (await sessions.listSessions('alice')).map((summary) => summary.id);
+    expect(alive).toEqual([b.id]);
+    expect(alive).not.toContain(a.id);
+  });
+
   it('other users are not affected', async () => {
     const { sessions } = harness({ maxSessionsPerUser: 1 });
     const bob = cookieFrom(await roundTrip(sessions, post(), (s) => s.login('bob')));
