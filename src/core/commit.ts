@@ -5,7 +5,7 @@ import { openEnvelope, storeCall } from './load.js';
 import { clientAddress } from './request.js';
 import { applyOp } from './data-ops.js';
 import { rollback, snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
-import type { SessionRecord, Store } from './store.js';
+import { deadlineOf, type SessionRecord, type Store } from './store.js';
 import { formatToken, generateSecretWithIv, generateTokenWithIv, hashesEqual, hashSecret } from './token.js';
 
 /** How often a commit re-reads and re-applies after losing a compare-and-swap race. */
@@ -240,7 +240,7 @@ async function enforceSessionCap(store: Store, state: SessionState, userId: stri
   const now = config.now();
   const signedInAt = (record: SessionRecord): number => (record.authenticatedAt ?? record.createdAt).getTime();
   const newestFirst = (await storeCall('list', () => store.listByUser(userId)))
-    .filter((record) => record.expiresAt.getTime() > now)
+    .filter((record) => deadlineOf(record) > now)
     .sort((a, b) => signedInAt(b) - signedInAt(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   for (const record of newestFirst.slice(cap)) {
     if (record.id === currentId) continue;
@@ -259,7 +259,7 @@ async function rebase(store: Store, state: SessionState, lost: SessionRecord): P
   const stillOurs =
     fresh !== null &&
     secretHash !== null &&
-    fresh.expiresAt.getTime() > now &&
+    deadlineOf(fresh) > now &&
     fresh.userId === lost.userId &&
     (hashesEqual(secretHash, fresh.secretHash) ||
       (fresh.previousSecretHash !== null && fresh.previousSecretExpiresAt !== null && fresh.previousSecretExpiresAt.getTime() > now && hashesEqual(secretHash, fresh.previousSecretHash)));

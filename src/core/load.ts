@@ -4,7 +4,7 @@ import { SessionError } from './errors.js';
 import { clientAddress, type RequestFacts } from './request.js';
 import { Session } from './session.js';
 import { newSessionState, type Envelope } from './session-state.js';
-import type { SessionRecord, Store } from './store.js';
+import { deadlineOf, type SessionRecord, type Store } from './store.js';
 import { hashesEqual, hashSecret, parseToken } from './token.js';
 
 /** A store's error as it leaves the engine: `STORE_FAILURE` with its cause (a `SessionError` as is). */
@@ -198,7 +198,7 @@ function checkRecord(store: Store, config: ResolvedConfig<SessionData>, facts: R
     }
     viaGrace = true;
   }
-  if (record.expiresAt.getTime() <= now) {
+  if (deadlineOf(record) <= now) {
     // Only the holder of the secret gets here: nobody else can make us delete or report a record.
     return storeCall('delete expired', () => store.delete(record.id)).then(() => {
       config.emit({ type: 'expired', sessionId: record.id, userId: record.userId, at: new Date(now) });

@@ -5,7 +5,7 @@ import { loadSession, storeCall, storeLookup, type SessionLookup } from './load.
 import { ServerSessionScope, type SessionAdministration, type SessionSummary } from './server-session-scope.js';
 import { requestMethods, type SessionManager } from './session-manager.js';
 import type { SessionEngine } from './session-scope.js';
-import type { SessionRecord, Store } from './store.js';
+import { deadlineOf, type SessionRecord, type Store } from './store.js';
 
 export type { HeaderTarget, NodeResponseLike } from './response-headers.js';
 export type { SessionManager } from './session-manager.js';
@@ -75,7 +75,7 @@ export function createSessions<Data extends SessionData = SessionData>(config: S
       const records = await storeCall('list', () => store.listByUser(userId));
       const now = resolved.now();
       return records
-        .filter((record) => record.expiresAt.getTime() > now)
+        .filter((record) => deadlineOf(record) > now)
         .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime())
         .map(summarise);
     },

@@ -94,3 +94,12 @@ export interface Store {
    */
   deleteExpired(now: Date, limit: number): Promise<number>;
 }
+
+/**
+ * When a record is dead: the earlier of its idle and absolute deadlines. A touch written by a
+ * request that loaded the record before `setExpiry()` shortened it may carry a later `expiresAt`;
+ * the absolute deadline still ends the session on time (test/core/expiry.test.ts).
+ */
+export function deadlineOf(record: Pick<SessionRecord, 'expiresAt' | 'absoluteExpiresAt'>): number {
+  return Math.min(record.expiresAt.getTime(), record.absoluteExpiresAt.getTime());
+}

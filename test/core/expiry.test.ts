@@ -83,6 +83,30 @@ describe('idle and absolute timeouts', () => {
     expect((await sessions.load(post(cookie))).get('a')).toBeUndefined();
   });
 
+  it('setExpiry(null) after a shortening restores the default absolute deadline', async () => {
+    const { sessions, clock } = harness();
+    const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.set('a', 1)));
+    const soon = new Date(clock.now().getTime() + 10_000);
+    await roundTrip(sessions, post(cookie), (s) => s.setExpiry(soon));
+    const restored = await roundTrip(sessions, post(cookie), (s) => s.setExpiry(null));
+    expect(restored.getSetCookie()[0]).toContain(`Max-Age=${30 * DAY}`);
+    clock.advance(11);
+    expect((await sessions.load(post(cookie))).get('a')).toBe(1);
+  });
+
+  it('a stale touch cannot carry a session past a deadline that setExpiry() shortened meanwhile', async () => {
+    const { sessions, clock } = harness();
+    const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.set('a', 1)));
+    clock.advance(2 * 3600); // the throttled touch is due for whoever loads now
+    const stale = await sessions.load(post(cookie));
+    stale.get('a');
+    const soon = new Date(clock.now().getTime() + 10_000);
+    await roundTrip(sessions, post(cookie), (s) => s.setExpiry(soon));
+    await sessions.commit(stale); // its touch writes an idle deadline computed from its old record
+    clock.advance(11);
+    expect((await sessions.load(post(cookie))).get('a')).toBeUndefined();
+  });
+
   it('setExpiry can never extend a session beyond the absolute timeout', async () => {
     const { sessions } = harness();
     const cookie = cookieFrom(await roundTrip(sessions, post(), (s) => s.set('a', 1)));
