@@ -1,13 +1,8 @@
 import { getOperationAST, OperationTypeNode, type ExecutionArgs, type GraphQLError } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
-import { SessionError, type AnySessionScope, type OperationKind, type ScopeData, type ScopeOf, type SessionData, type SessionManager, type SessionScope } from '../../index.js';
+import { SessionError, type AnySessionScope, type NodeRequestLike, type OperationKind, type ScopeData, type ScopeOf, type SessionData, type SessionManager, type SessionScope } from '../../index.js';
 import type { SessionContext } from './context.js';
 import { toGraphQLError, translateErrors } from './errors.js';
-
-/** A result Yoga can hand to `onExecuteDone`: one payload, or a stream of them. */
-interface ResultLike {
-  readonly errors?: readonly GraphQLError[];
-}
 
 /** The operation an execution runs, kept on its context until its end is reported. */
 const OPERATION: unique symbol = Symbol('tessera.yoga.operation');
@@ -17,15 +12,26 @@ interface OperationContext {
   [OPERATION]?: OperationKind | undefined;
 }
 
-/** What `onExecuteDone` receives, as far as this plugin reads it. */
+/** What `onExecuteDone` receives, as far as this plugin reads it: one result, or a stream of them. */
 interface ExecuteDonePayload {
   readonly args: { readonly contextValue: unknown };
   readonly result: object;
-  setResult(result: ResultLike): void;
+  setResult(result: { readonly errors?: readonly GraphQLError[] }): void;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * The Node request in Yoga's server context (`{ req, res }` on Node), if any: it carries the peer
+ * address. When a body parser ran before Yoga (`req.body` is set), @whatwg-node/server has
+ * relabelled the request `application/json`: its Content-Type is then unknown to the CSRF rule.
+ */
+function nodeRequestOf(context: object): NodeRequestLike | undefined {
+  const req = (context as { readonly req?: NodeRequestLike & { readonly body?: unknown } }).req;
+  if (typeof req?.headers !== 'object' || typeof (req.headers as { get?: unknown }).get === 'function') return undefined;
+  return req.body === undefined ? req : { method: req.method, socket: req.socket, headers: { ...req.headers, 'content-type': undefined } };
 }
 
 function isMutation(args: ExecutionArgs): boolean {
@@ -37,9 +43,7 @@ function isMutation(args: ExecutionArgs): boolean {
  * session on the context (loaded on first use, one per request even when Yoga batches
  * operations), runs each operation in it (a mutation as a write, which must pass the CSRF
  * rule, a query or subscription as a read), reports a commit's error in the operation's
- * `errors[]`, and attaches the decided `Set-Cookie`, `Vary: Cookie` and
- * `Cache-Control: no-store` to the response. It also withholds credentialed CORS from
- * origins the manager does not allow.
+ * `errors[]`, and has the scope attach the decided headers to the response.
  *
  * @example
  * ```ts
@@ -57,21 +61,14 @@ function isMutation(args: ExecutionArgs): boolean {
  */
 export function useSessions<Manager extends SessionManager<never, AnySessionScope>>(sessions: Manager): Plugin<SessionContext<ScopeData<ScopeOf<Manager>>, ScopeOf<Manager>>> {
   type Scope = ScopeOf<Manager>;
-  // The operations of one HTTP request share its scope, kept on the request (a frozen one: a WeakMap,
-  // whose entry per request costs the collector ephemeron work; BENCHMARKS.md, "Where the cost goes").
+  // The operations of one HTTP request share its scope, kept on the request: a WeakMap entry per
+  // request would cost the collector ephemeron work (BENCHMARKS.md, "Where the cost goes").
   const SCOPE: unique symbol = Symbol('tessera.yoga.scope');
   let logger: YogaLogger | undefined;
   const logInternal = (error: SessionError): void => logger?.error(error);
 
-  const frozen = new WeakMap<Request, Scope>();
-  function scopeOf(request: Request & { [SCOPE]?: Scope }): Scope {
-    let scope = request[SCOPE] ?? frozen.get(request);
-    if (scope === undefined) {
-      scope = sessions.open(request) as Scope;
-      if (Object.isExtensible(request)) request[SCOPE] = scope;
-      else frozen.set(request, scope);
-    }
-    return scope;
+  function scopeOf(request: Request & { [SCOPE]?: Scope }, node?: NodeRequestLike): Scope {
+    return (request[SCOPE] ??= sessions.open(node ?? request) as Scope);
   }
 
   /** Ends the operation and reports what it did: session errors by the table, a commit's failure as the operation's error. */
@@ -84,7 +81,7 @@ export function useSessions<Manager extends SessionManager<never, AnySessionScop
     const { result } = payload;
     // A stream's headers leave with its first payload: commit what the operation did up to now.
     if (isAsyncIterable(result)) return scope.end(kind);
-    const errors = (result as ResultLike).errors ?? [];
+    const errors = (result as { readonly errors?: readonly GraphQLError[] }).errors ?? [];
     const translated = errors.length === 0 ? null : translateErrors(errors, logInternal);
     const report = (failure?: SessionError): void => {
       if (failure !== undefined && failure.status >= 500) logInternal(failure);
@@ -109,7 +106,7 @@ export function useSessions<Manager extends SessionManager<never, AnySessionScop
     },
 
     onContextBuilding({ context, extendContext }) {
-      const scope = scopeOf(context.request);
+      const scope = scopeOf(context.request, nodeRequestOf(context));
       const typed = scope as unknown as SessionScope<ScopeData<Scope>>;
       extendContext({ session: () => typed.session(), sessionScope: scope, sessions: sessions as unknown as SessionManager<ScopeData<Scope>, Scope> });
     },
@@ -133,9 +130,8 @@ export function useSessions<Manager extends SessionManager<never, AnySessionScop
       // execute() itself threw, so onExecuteDone never ran: end the operation all the same.
       const operation = context as unknown as OperationContext;
       const kind = operation[OPERATION];
-      if (kind === undefined) return;
       operation[OPERATION] = undefined;
-      void operation.sessionScope.end(kind, true)?.catch(logInternal);
+      if (kind !== undefined) void operation.sessionScope.end(kind, true)?.catch(logInternal);
     },
 
     onResponse({ request, response }) {
