@@ -17,7 +17,9 @@ export type SessionErrorCode =
   | 'SESSION_INTERRUPTED'
   /** A rate limit hook refused the request. */
   | 'RATE_LIMITED'
-  /** The store threw; the driver's error is the `cause`. */
+  /** The store cannot be reached right now (connection lost, refused, timed out): retry later. */
+  | 'STORE_UNAVAILABLE'
+  /** The store threw; the driver's error, redacted, is the `cause`. */
   | 'STORE_FAILURE'
   /** A change was made where no commit will persist it, or where its cookie can no longer be sent. */
   | 'SESSION_CLOSED'
@@ -33,6 +35,7 @@ const STATUS: Readonly<Record<SessionErrorCode, number>> = {
   DATA_TOO_LARGE: 413,
   SESSION_INTERRUPTED: 409,
   RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
   STORE_FAILURE: 500,
   SESSION_CLOSED: 500,
   INSECURE_TRANSPORT: 500,
@@ -53,7 +56,8 @@ export function sessionErrorStatus(code: SessionErrorCode): number {
 
 /**
  * The one error class of tessera. Messages name the problem and never contain
- * token material; the `cause` of a `STORE_FAILURE` is the driver's own error.
+ * token material; the `cause` of a `STORE_FAILURE` or `STORE_UNAVAILABLE` is the driver's error,
+ * redacted of SQL, arguments and record contents.
  *
  * @example
  * ```ts

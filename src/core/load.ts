@@ -1,17 +1,15 @@
 import type { ResolvedConfig, SessionData } from './config.js';
 import { AMBIGUOUS, findCookie } from './cookie.js';
 import { SessionError } from './errors.js';
+import { storeError } from './store-errors.js';
 import { clientAddress, type RequestFacts } from './request.js';
 import { Session } from './session.js';
 import { newSessionState, type Envelope } from './session-state.js';
 import { deadlineOf, type SessionRecord, type Store } from './store.js';
 import { hashesEqual, hashSecret, parseToken } from './token.js';
 
-/** A store's error as it leaves the engine: `STORE_FAILURE` with its cause (a `SessionError` as is). */
-function storeFailure(operation: string, error: unknown): SessionError {
-  if (error instanceof SessionError) return error;
-  return new SessionError('STORE_FAILURE', `session store failed during ${operation}`, { cause: error });
-}
+/** A store's error as it leaves the engine: typed and redacted (see {@link storeError}). */
+const storeFailure = storeError;
 
 /** Wraps a store call so that a driver error surfaces as `STORE_FAILURE` with its cause. */
 export async function storeCall<T>(operation: string, call: () => T | Promise<T>): Promise<T> {

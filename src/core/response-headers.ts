@@ -101,3 +101,15 @@ function removeHeader(target: HeaderTarget, name: string): void {
   if (isHeadersLike(target)) target.delete(name);
   else target.removeHeader?.(name);
 }
+
+/**
+ * How long a client should wait before retrying after a store outage, in seconds: the
+ * `Retry-After` of a 503 (RFC 9110 §10.2.3). Short: connection pools reconnect within seconds.
+ */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** `Retry-After` for a response whose store was unavailable. */
+export function writeRetryAfter(target: HeaderTarget): void {
+  if (isHeadersLike(target)) target.set('retry-after', String(RETRY_AFTER_SECONDS));
+  else target.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+}

@@ -1,7 +1,7 @@
 import type { ResolvedConfig, SessionData } from './config.js';
 import { SessionError } from './errors.js';
 import type { RequestFacts } from './request.js';
-import { withholdCredentialedCors, writeDecidedHeaders, writeStreamedHeaders, type HeaderTarget } from './response-headers.js';
+import { withholdCredentialedCors, writeDecidedHeaders, writeRetryAfter, writeStreamedHeaders, type HeaderTarget } from './response-headers.js';
 import { csrfVerdict } from './csrf.js';
 import { stateOf, type Session, type SessionInfo } from './session.js';
 import { rollback, rollbackKeepingSignOut, type SessionState } from './session-state.js';
@@ -99,6 +99,8 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
   #reading = 0;
   #waiting: Waiter[] | null = null;
   #responded = false;
+  /** A store call of this request found the store unavailable: the response says when to retry. */
+  #unavailable = false;
   #originChecked = false;
   /** Commits started and not yet settled: while one runs, the next one queues behind it. */
   #commits = 0;
@@ -127,16 +129,19 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
 
   /** The request's session, loaded on the first call (one store read at most); later calls share it. */
   session(): Promise<Session<Data>> {
-    return (this.#loading ??= this.#engine.load(this.#facts, !this.#streamed && !this.#responded).then((session) => {
-      this.#session = session;
-      const state = stateOf(session);
-      state.access = this.#access();
-      if (this.#responded) {
-        state.cookieWritable = false;
-        if (state.access === 'idle') state.closed = true;
-      }
-      return session;
-    })) as Promise<Session<Data>>;
+    return (this.#loading ??= this.#engine.load(this.#facts, !this.#streamed && !this.#responded).then(
+      (session) => {
+        this.#session = session;
+        const state = stateOf(session);
+        state.access = this.#access();
+        if (this.#responded) {
+          state.cookieWritable = false;
+          if (state.access === 'idle') state.closed = true;
+        }
+        return session;
+      },
+      (error: unknown) => this.#failed(error),
+    )) as Promise<Session<Data>>;
   }
 
   /**
@@ -244,6 +249,7 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
    */
   respond(target: HeaderTarget): void {
     this.#responded = true;
+    if (this.#unavailable) writeRetryAfter(target);
     if (this.#streamed) writeStreamedHeaders(target, this.#facts);
     withholdCredentialedCors(target, this.#facts, this.#engine.config.csrf);
     const session = this.#session;
@@ -306,7 +312,7 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
         await engine.commit(state);
       } catch (error) {
         rollback(state);
-        throw error;
+        return this.#failed(error);
       }
       if (target !== undefined) writeDecidedHeaders(state, target);
     });
@@ -315,6 +321,15 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
     };
     this.#chain = run.then(settled, settled);
     return run;
+  }
+
+  /** Notes a store outage for the response's `Retry-After`, and rethrows. */
+  #failed(error: unknown): never {
+    if (error instanceof SessionError && error.code === 'STORE_UNAVAILABLE') {
+      this.#unavailable = true;
+      if (this.#target !== undefined) writeRetryAfter(this.#target);
+    }
+    throw error;
   }
 
   #access(): SessionState['access'] {
