@@ -62,7 +62,11 @@ export interface SessionsConfig<Data extends SessionData = SessionData> {
    * to `login()` ends the session.
    */
   readonly verifyUser?: (userId: string) => string | null | Promise<string | null>;
-  /** Receives structured log entries. Default: none. */
+  /**
+   * Receives structured log entries. Default: entries of level `error` (a store that failed or
+   * cannot be reached) go to `console.error`, so a server fault the client sees only as
+   * "Internal session error" is never silent; pass your own to route or silence them.
+   */
   readonly logger?: (entry: SessionLogEntry) => void;
   /** Receives lifecycle events (created, rotated, revoked, expired, suspicious). */
   readonly onEvent?: (event: SessionEvent) => void;
@@ -214,10 +218,15 @@ export function resolveConfig<Data extends SessionData>(config: Omit<SessionsCon
     maxSessionsPerUser,
     rateLimit: config.rateLimit,
     clearSiteData: config.clearSiteDataOnLogout?.length ? config.clearSiteDataOnLogout.map((directive) => `"${directive}"`).join(', ') : null,
-    log: logger ? (entry: SessionLogEntry) => safely(() => logger(entry)) : () => {},
+    log: logger ? (entry: SessionLogEntry) => safely(() => logger(entry)) : defaultLog,
     emit: onEvent ? (event: SessionEvent) => safely(() => onEvent(event)) : () => {},
     now: clock ? () => clock().getTime() : Date.now,
   });
+}
+
+/** Without a `logger`: errors only, one line each (entries carry no token material, causes are redacted). */
+function defaultLog(entry: SessionLogEntry): void {
+  if (entry.level === 'error') console.error(`tessera: ${entry.event}: ${entry.message}`, entry.error ?? '');
 }
 
 /** A throwing logger or event hook must not break a request. */

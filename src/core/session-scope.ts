@@ -153,7 +153,7 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
   assertSameOrigin(stateChanging = true): void {
     if (this.#originChecked || (!stateChanging && isSafeMethod(this.#facts.method))) return;
     const verdict = csrfVerdict(this.#facts, this.#engine.config.csrf);
-    if (verdict !== null) throw new SessionError('CSRF_REJECTED', `request refused by the CSRF rule (${verdict})`);
+    if (verdict !== null) throw new SessionError('CSRF_REJECTED', `request refused by the CSRF rule (${verdict})${proxyHint(verdict, this.#facts)}`);
     this.#originChecked = true;
   }
 
@@ -325,9 +325,14 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
 
   /** Notes a store outage for the response's `Retry-After`, and rethrows. */
   #failed(error: unknown): never {
-    if (error instanceof SessionError && error.code === 'STORE_UNAVAILABLE') {
-      this.#unavailable = true;
-      if (this.#target !== undefined) writeRetryAfter(this.#target);
+    if (error instanceof SessionError && (error.code === 'STORE_UNAVAILABLE' || error.code === 'STORE_FAILURE')) {
+      const unavailable = error.code === 'STORE_UNAVAILABLE';
+      // The client sees a bare 500 or 503: the cause (redacted of record contents) belongs in the log.
+      this.#engine.config.log({ level: 'error', event: unavailable ? 'session.store.unavailable' : 'session.store.failed', message: error.message, error: error.cause });
+      if (unavailable) {
+        this.#unavailable = true;
+        if (this.#target !== undefined) writeRetryAfter(this.#target);
+      }
     }
     throw error;
   }
@@ -371,6 +376,15 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
 
 /** The chain of a scope with no commit yet: one settled promise serves every scope. */
 const SETTLED: Promise<void> = Promise.resolve();
+
+/**
+ * A browser on `https://host` posting to what reached us as `http://host` is the mark of a TLS
+ * proxy whose forwarded scheme is not believed: name the fix (the refusal itself stands).
+ */
+function proxyHint(verdict: string, facts: RequestFacts): string {
+  if (verdict !== 'foreign-origin' || facts.secure || facts.header('origin')?.toLowerCase() !== `https://${facts.host.toLowerCase()}`) return '';
+  return '; the page is https but the request arrived as plain http: behind a TLS proxy, set trustProxy so its X-Forwarded-Proto is believed';
+}
 
 /**
  * Whether `method` is safe (GET, HEAD, OPTIONS). The exact upper-case spelling every HTTP

@@ -298,7 +298,10 @@ export class Session<Data extends SessionData = SessionData> {
         );
       }
       if (!state.cookieWritable) {
-        throw new SessionError('SESSION_CLOSED', `${what} needs a new cookie, but response headers may already be sent (streamed response); use a non-streaming link for this call`);
+        throw new SessionError(
+          'SESSION_CLOSED',
+          `${what} needs a new cookie, but response headers may already be sent (a streamed response: tRPC's httpBatchStreamLink or a subscription); send sign-in, sign-out and rotate through httpLink or httpBatchLink, e.g. with splitLink`,
+        );
       }
     }
   }
