@@ -31,7 +31,14 @@ function touchedRecord(record: SessionRecord, lastSeenAt: Date, expiresAt: Date)
 }
 
 function envelopeOf(state: SessionState): Envelope {
-  return state.fingerprint === undefined ? { d: state.data } : { d: state.data, f: state.fingerprint };
+  const envelope: Envelope = state.fingerprint === undefined ? { d: state.data } : { d: state.data, f: state.fingerprint };
+  if (state.browserSession) envelope.b = 1;
+  return envelope;
+}
+
+/** The cookie's `Max-Age` in seconds, or `null` for a browser-close session. */
+function cookieLifetime(state: SessionState, absoluteExpiresAt: Date, now: number): number | null {
+  return state.browserSession ? null : (absoluteExpiresAt.getTime() - now) / 1000;
 }
 
 /** The absolute deadline for a record, honouring an earlier `setExpiry()`. */
@@ -130,6 +137,7 @@ function finish(state: SessionState): void {
   state.modified = false;
   state.committedData = null;
   state.committedFingerprint = state.fingerprint;
+  state.committedBrowserSession = state.browserSession;
 }
 
 async function createRecord(store: Store, state: SessionState, now: number): Promise<void> {
@@ -165,7 +173,7 @@ async function createRecord(store: Store, state: SessionState, now: number): Pro
       state.record = record;
       state.secret = secret;
       state.viaGrace = false;
-      state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(id, secret), config.cookieAttributes, state.facts.secure, (absoluteExpiresAt.getTime() - now) / 1000);
+      state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(id, secret), config.cookieAttributes, state.facts.secure, cookieLifetime(state, absoluteExpiresAt, now));
       config.emit({ type: 'created', sessionId: id, userId: state.userId, at });
       if (state.userId !== null) {
         config.emit({ type: 'authenticated', sessionId: id, userId: state.userId, at });
@@ -217,7 +225,7 @@ async function updateRecord(store: Store, state: SessionState, now: number): Pro
         if (isLogin) await enforceSessionCap(store, state, state.userId as string, next.id);
       }
       if (token !== null && cookieName !== null) {
-        state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(next.id, token), config.cookieAttributes, state.facts.secure, (absoluteExpiresAt.getTime() - now) / 1000);
+        state.outgoingCookie = serializeSessionCookie(cookieName, formatToken(next.id, token), config.cookieAttributes, state.facts.secure, cookieLifetime(state, absoluteExpiresAt, now));
       }
       state.expiryOverride = undefined;
       return;

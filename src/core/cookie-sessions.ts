@@ -8,7 +8,7 @@ import { Keyring } from './seal.js';
 import type { Session } from './session.js';
 import { requestMethods, type SessionManager } from './session-manager.js';
 import { CookieSessionScope, type SessionEngine } from './session-scope.js';
-import type { SessionState } from './session-state.js';
+import type { Envelope, SessionState } from './session-state.js';
 import type { SessionRecord } from './store.js';
 import { generateId } from './token.js';
 
@@ -32,6 +32,7 @@ interface CookiePayload {
   readonly x: number;
   readonly d: SessionData;
   readonly f?: string;
+  readonly b?: 1;
 }
 
 function recordOf(payload: CookiePayload): SessionRecord {
@@ -102,7 +103,9 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
         return null;
       }
       const d = Object.assign(Object.create(null) as SessionData, payload.d);
-      return { record, envelope: payload.f === undefined ? { d } : { d, f: payload.f }, secret: null, viaGrace: false };
+      const envelope: Envelope = payload.f === undefined ? { d } : { d, f: payload.f };
+      if (payload.b === 1) envelope.b = 1;
+      return { record, envelope, secret: null, viaGrace: false };
     },
     // A sealed cookie cannot be deleted server-side: refusing it on every load is what ends it.
     forget: async () => {},
@@ -144,12 +147,13 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
         x: absolute,
         d: state.data,
         ...(state.fingerprint === undefined ? {} : { f: state.fingerprint }),
+        ...(state.browserSession ? { b: 1 as const } : {}),
       };
       const json = JSON.stringify(payload);
       if (Buffer.byteLength(JSON.stringify(state.data), 'utf8') > own.maxDataBytes) {
         throw new SessionError('DATA_TOO_LARGE', `session data would be larger than maxDataBytes (${own.maxDataBytes} bytes); nothing was saved`);
       }
-      const cookie = serializeSessionCookie(cookieName, keyring.seal(json, purpose), own.cookieAttributes, state.facts.secure, (absolute - now) / 1000);
+      const cookie = serializeSessionCookie(cookieName, keyring.seal(json, purpose), own.cookieAttributes, state.facts.secure, state.browserSession ? null : (absolute - now) / 1000);
       const size = Buffer.byteLength(cookie.slice(0, cookie.indexOf(';')), 'utf8');
       if (size > MAX_COOKIE_BYTES) {
         throw new SessionError('DATA_TOO_LARGE', `a cookie session must fit in ${MAX_COOKIE_BYTES} bytes, this one needs ${size}; keep less data or use a server-side store`);
@@ -168,6 +172,7 @@ export function cookieSessions<Data extends SessionData = SessionData>(config: C
     state.modified = false;
     state.committedData = JSON.stringify(state.data);
     state.committedFingerprint = state.fingerprint;
+    state.committedBrowserSession = state.browserSession;
   }
 
   /**

@@ -87,12 +87,13 @@ function attributeTail(name: string, attributes: CookieAttributes, secure: boole
  * `Set-Cookie` for a session token. `Max-Age` is the absolute deadline (capped at
  * 400 days, RFC 6265bis §5.6.2); the idle deadline lives on the server only.
  */
-export function serializeSessionCookie(name: string, value: string, attributes: CookieAttributes, secure: boolean, maxAgeSeconds: number): string {
+export function serializeSessionCookie(name: string, value: string, attributes: CookieAttributes, secure: boolean, maxAgeSeconds: number | null): string {
   // Whole seconds (RFC 6265bis §4.1.1: Max-Age is digits only; the cookie library throws on
   // a fraction), rounded down so the cookie never outlives the absolute deadline by a whole
   // second; but at least 1 for a deadline still ahead, since Max-Age=0 deletes the cookie at
   // once (the server enforces the exact, sub-second deadline).
-  const maxAge = maxAgeSeconds > 0 ? Math.max(1, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400))) : 0;
+  // `null`: a session cookie (RFC 6265bis §4.1.2.2: without Max-Age or Expires it ends with the browser session).
+  const maxAge = maxAgeSeconds === null ? null : maxAgeSeconds > 0 ? Math.max(1, Math.floor(Math.min(maxAgeSeconds, 400 * 86_400))) : 0;
   if (!PLAIN_VALUE.test(value)) {
     return serialize(name, value, {
       httpOnly: true,
@@ -100,10 +101,10 @@ export function serializeSessionCookie(name: string, value: string, attributes: 
       sameSite: attributes.sameSite,
       path: attributes.path,
       ...(attributes.domain === undefined ? {} : { domain: attributes.domain }),
-      maxAge,
+      ...(maxAge === null ? {} : { maxAge }),
     });
   }
-  return `${name}=${value}; Max-Age=${maxAge}${attributeTail(name, attributes, secure)}`;
+  return `${name}=${value}${maxAge === null ? '' : `; Max-Age=${maxAge}`}${attributeTail(name, attributes, secure)}`;
 }
 
 /** Clearing `Set-Cookie` values, per attributes object, cookie name and scheme. */

@@ -143,6 +143,7 @@ export async function loadSession<Data extends SessionData>(config: ResolvedConf
   state.committedData = null;
   state.committedFingerprint = envelope.f;
   state.fingerprint = envelope.f;
+  state.browserSession = state.committedBrowserSession = envelope.b === 1;
   state.userId = record.userId;
   state.authenticatedAt = record.authenticatedAt;
   return new Session(state);

@@ -47,6 +47,8 @@ export interface AuthenticatedUser {
   readonly id: string;
   /** A fingerprint of the user's credentials (e.g. an HMAC of the password hash), for the `verifyUser` option. */
   readonly fingerprint?: string;
+  /** `false` for "remember me" off: a cookie the browser forgets when it closes (see `LoginOptions`). */
+  readonly persistent?: boolean;
 }
 
 interface Waiter {
@@ -275,7 +277,7 @@ export abstract class SessionScope<Data extends SessionData = SessionData> {
   async signIn(user: AuthenticatedUser | null): Promise<SessionInfo> {
     if (user === null) throw new SessionError('UNAUTHENTICATED', 'invalid credentials');
     const session = await this.session();
-    session.login(user.id, user.fingerprint === undefined ? {} : { fingerprint: user.fingerprint });
+    session.login(user.id, { ...(user.fingerprint === undefined ? {} : { fingerprint: user.fingerprint }), ...(user.persistent === undefined ? {} : { persistent: user.persistent }) });
     await this.commit();
     return session.info();
   }

@@ -15,6 +15,8 @@ export interface Envelope {
   d: SessionData;
   /** The credential fingerprint given to `login()`, for `verifyUser`. */
   f?: string;
+  /** `1`: a browser-close session (`login(user, { persistent: false })`): its cookie has no `Max-Age`. */
+  b?: 1;
 }
 
 /**
@@ -56,6 +58,9 @@ export interface SessionState<Data extends SessionData = SessionData> {
   userId: string | null;
   authenticatedAt: Date | null;
   fingerprint: string | undefined;
+  /** The cookie ends with the browser session (no `Max-Age`); the server deadlines still apply. */
+  browserSession: boolean;
+  committedBrowserSession: boolean;
   /** Records to delete at the next commit (flush, logout, a different user's login). */
   deletions: { id: string; reason: 'logout' | 'flush' | 'user-changed' }[];
   /** A new secret is due: for a sign-in or a rotation. */
@@ -114,6 +119,8 @@ export function newSessionState<Data extends SessionData>(
     userId: null,
     authenticatedAt: null,
     fingerprint: undefined,
+    browserSession: false,
+    committedBrowserSession: false,
     deletions: [],
     newSecret: null,
     expiryOverride: undefined,
@@ -142,6 +149,7 @@ export function flushState(state: SessionState, reason: 'logout' | 'flush' | 'us
   state.userId = null;
   state.authenticatedAt = null;
   state.fingerprint = undefined;
+  state.browserSession = false;
   state.newSecret = null;
   state.expiryOverride = undefined;
 }
@@ -154,6 +162,7 @@ export function rollback(state: SessionState): void {
   state.deletions = [];
   if (state.committedData !== null) state.data = Object.assign(Object.create(null) as SessionData, JSON.parse(state.committedData) as SessionData);
   state.fingerprint = state.committedFingerprint;
+  state.browserSession = state.committedBrowserSession;
   state.ops = [];
   state.newSecret = null;
   state.modified = false;

@@ -31,6 +31,12 @@ export interface LoginOptions {
    * checked against `verifyUser` on later loads: Django's session auth hash.
    */
   readonly fingerprint?: string;
+  /**
+   * `false` for "remember me" off: the cookie has no `Max-Age`, so the browser forgets it when it
+   * closes (Django's `SESSION_EXPIRE_AT_BROWSER_CLOSE`); the idle and absolute deadlines still
+   * apply on the server. Default `true`: the cookie lives until the absolute deadline.
+   */
+  readonly persistent?: boolean;
 }
 
 /**
@@ -190,6 +196,7 @@ export class Session<Data extends SessionData = SessionData> {
     state.userId = userId;
     state.authenticatedAt = new Date(state.config.now());
     state.fingerprint = options.fingerprint;
+    state.browserSession = options.persistent === false;
     state.expiryOverride = undefined;
     if (state.record !== null) state.newSecret = 'login';
   }
