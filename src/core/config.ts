@@ -52,6 +52,13 @@ export interface SessionsConfig<Data extends SessionData = SessionData> {
   readonly schema?: StandardSchemaV1<unknown, Data>;
   /** Proxies in front of the app: a hop count, or their addresses. Default `0`: none is believed. */
   readonly trustProxy?: TrustProxy;
+  /**
+   * Whether the trusted proxies (`trustProxy`) set `X-Forwarded-Host`, so the request's own
+   * origin is taken from it. Default `false`: only `X-Forwarded-Proto` and `X-Forwarded-For` are
+   * read from them, since a proxy that passes a client's `X-Forwarded-Host` through would let
+   * any client pick the origin the CSRF rule calls its own.
+   */
+  readonly trustForwardedHost?: boolean;
   /** Origins besides the request's own that may send state-changing requests, e.g. `'https://app.example.com'`. */
   readonly allowedOrigins?: readonly string[];
   /** Request headers that mark a request as preflighted for the CSRF rule. Default `['x-csrf-protection', 'x-trpc-source', 'x-graphql-yoga-csrf', 'apollo-require-preflight']`. */
@@ -129,6 +136,7 @@ export interface ResolvedConfig<Data extends SessionData> {
   readonly maxDataBytes: number;
   readonly schema: StandardSchemaV1<unknown, Data> | undefined;
   readonly trustProxy: TrustProxy;
+  readonly trustForwardedHost: boolean;
   readonly csrf: CsrfPolicy;
   readonly verifyUser: SessionsConfig<Data>['verifyUser'];
   readonly maxSessionsPerUser: number | undefined;
@@ -213,6 +221,7 @@ export function resolveConfig<Data extends SessionData>(config: Omit<SessionsCon
     maxDataBytes,
     schema: config.schema,
     trustProxy: typeof trustProxy === 'number' ? trustProxy : Object.freeze([...trustProxy]),
+    trustForwardedHost: config.trustForwardedHost === true,
     csrf: Object.freeze({ allowedOrigins, customHeaders: Object.freeze(customHeaders) }),
     verifyUser: config.verifyUser,
     maxSessionsPerUser,

@@ -89,7 +89,16 @@ class ReadFacts implements RequestFacts {
   readonly #node: NodeRequestLike['headers'] | null;
   #loopback: boolean | undefined;
 
-  constructor(whatwg: Headers | null, node: NodeRequestLike['headers'] | null, method: string, secure: boolean, host: string | null, peerAddress: string | null, trustProxy: TrustProxy) {
+  constructor(
+    whatwg: Headers | null,
+    node: NodeRequestLike['headers'] | null,
+    method: string,
+    secure: boolean,
+    host: string | null,
+    peerAddress: string | null,
+    trustProxy: TrustProxy,
+    forwardedHost: boolean,
+  ) {
     this.#whatwg = whatwg;
     this.#node = node;
     this.peerAddress = peerAddress;
@@ -98,8 +107,10 @@ class ReadFacts implements RequestFacts {
     if (hops > 0) {
       const proto = forwardedValue(this.header('x-forwarded-proto'), hops);
       if (proto !== null) secure = proto.toLowerCase() === 'https';
-      const forwardedHost = forwardedValue(this.header('x-forwarded-host'), hops);
-      if (forwardedHost !== null) host = forwardedHost;
+      // X-Forwarded-Host only when the app says its proxy sets it: a proxy that passes a client's
+      // header through would let any client choose the request's own origin (the CSRF rule's).
+      const forwarded = forwardedHost ? forwardedValue(this.header('x-forwarded-host'), hops) : null;
+      if (forwarded !== null) host = forwarded;
     }
     this.method = method.toUpperCase();
     this.secure = secure;
@@ -116,18 +127,22 @@ class ReadFacts implements RequestFacts {
   }
 }
 
-/** Reads the facts of a request; `trustProxy` says which proxies in front of us to believe. */
-export function readRequest(input: SessionRequest, trustProxy: TrustProxy): RequestFacts {
-  if (isHeadersLike(input)) return new ReadFacts(input, null, 'POST', false, null, null, trustProxy);
-  if (isNodeHeaders(input)) return new ReadFacts(null, input, 'POST', false, null, null, trustProxy);
+/**
+ * Reads the facts of a request; `trustProxy` says which proxies in front of us to believe
+ * (their `X-Forwarded-Proto` and `X-Forwarded-For`), `forwardedHost` whether they also set
+ * `X-Forwarded-Host`.
+ */
+export function readRequest(input: SessionRequest, trustProxy: TrustProxy, forwardedHost = false): RequestFacts {
+  if (isHeadersLike(input)) return new ReadFacts(input, null, 'POST', false, null, null, trustProxy, forwardedHost);
+  if (isNodeHeaders(input)) return new ReadFacts(null, input, 'POST', false, null, null, trustProxy, forwardedHost);
   if (isWhatwgRequest(input)) {
     const url = input.url;
     const start = url.indexOf('//') + 2;
     const end = url.indexOf('/', start);
-    return new ReadFacts(input.headers, null, input.method, url.startsWith('https:'), url.slice(start, end === -1 ? undefined : end), null, trustProxy);
+    return new ReadFacts(input.headers, null, input.method, url.startsWith('https:'), url.slice(start, end === -1 ? undefined : end), null, trustProxy, forwardedHost);
   }
   const socket = input.socket;
-  return new ReadFacts(null, input.headers, input.method ?? 'POST', socket?.encrypted === true, null, socket?.remoteAddress ?? null, trustProxy);
+  return new ReadFacts(null, input.headers, input.method ?? 'POST', socket?.encrypted === true, null, socket?.remoteAddress ?? null, trustProxy, forwardedHost);
 }
 
 /** How many proxies in front of us we believe, for this request. */

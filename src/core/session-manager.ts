@@ -38,8 +38,8 @@ export function requestMethods<Data extends SessionData, Scope>(
 ): SessionManager<Data, Scope> {
   const { config } = engine;
   return {
-    open: (request: SessionRequest, options: OpenOptions = NO_OPTIONS) => makeScope(engine, readRequest(request, config.trustProxy), options),
-    isAllowedOrigin: (request: SessionRequest) => originAllowed(readRequest(request, config.trustProxy), config.csrf),
+    open: (request: SessionRequest, options: OpenOptions = NO_OPTIONS) => makeScope(engine, readRequest(request, config.trustProxy, config.trustForwardedHost), options),
+    isAllowedOrigin: (request: SessionRequest) => originAllowed(readRequest(request, config.trustProxy, config.trustForwardedHost), config.csrf),
   };
 }
 

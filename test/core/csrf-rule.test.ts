@@ -37,3 +37,21 @@ describe('the CSRF rule on origins and content types', () => {
     expect(verdict('https://app.example.com/api', { ...json, 'sec-fetch-site': 'cross-site' })).toBe('cross-site');
   });
 });
+
+describe('X-Forwarded-Host is believed only when the app says its proxy sets it', () => {
+  // A client behind a proxy that passes X-Forwarded-Host through names its own site as the
+  // request's origin: with the header believed, a cross-site Origin would count as the app's own.
+  const attack = () =>
+    new Request('http://app.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.test', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.test' },
+    });
+
+  it('with trustProxy alone, the forwarded host is ignored and the foreign Origin refused', () => {
+    expect(csrfVerdict(readRequest(attack(), 1), policy)).toBe('foreign-origin');
+  });
+
+  it('control: with trustForwardedHost, the same request passes as same-origin (only safe when the proxy sets the header)', () => {
+    expect(csrfVerdict(readRequest(attack(), 1, true), policy)).toBeNull();
+  });
+});
