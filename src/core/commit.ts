@@ -3,6 +3,7 @@ import { serializeClearingCookie, serializeSessionCookie } from './cookie.js';
 import { SessionError } from './errors.js';
 import { openEnvelope, storeCall } from './load.js';
 import { clientAddress } from './request.js';
+import { rateLimited } from './rate-limiter.js';
 import { applyOp } from './data-ops.js';
 import { rollback, snapshotCommittedData, type Envelope, type SessionState } from './session-state.js';
 import { deadlineOf, type SessionRecord, type Store } from './store.js';
@@ -148,7 +149,7 @@ async function createRecord(store: Store, state: SessionState, now: number): Pro
   const absoluteExpiresAt = absoluteDeadline(state, now);
   const userAgent = state.facts.header('user-agent');
   const ipAddress = clientAddress(state.facts, config.trustProxy);
-  if (state.userId === null && config.rateLimit && !(await config.rateLimit({ kind: 'create', clientAddress: ipAddress }))) {
+  if (state.userId === null && (await rateLimited(config, 'create', ipAddress))) {
     throw new SessionError('RATE_LIMITED', 'too many new sessions from this client; try again later');
   }
   for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {

@@ -101,8 +101,12 @@ export interface SessionsConfig<Data extends SessionData = SessionData> {
 export interface RateLimitAttempt {
   /** `'create'`: a new anonymous session; `'invalid-token'`: a well-formed token that matched nothing. */
   readonly kind: 'create' | 'invalid-token';
-  /** The client's address, or `null` when the request shape carries none. */
-  readonly clientAddress: string | null;
+  /**
+   * The client's address (from trusted proxy hops only). A request whose address cannot be
+   * learned is never asked about: pooling every such client into one bucket would let one of
+   * them lock all others out; it is counted in an `unlimited` event instead.
+   */
+  readonly clientAddress: string;
 }
 
 /**

@@ -14,4 +14,6 @@ export type SessionEvent =
       readonly at: Date;
     }
   | { readonly type: 'expired'; readonly sessionId: string; readonly userId: string | null; readonly at: Date }
-  | { readonly type: 'suspicious'; readonly sessionId: string | null; readonly reason: 'wrong-secret' | 'ambiguous-cookie' | 'tampered-data' | 'invalid-data'; readonly at: Date };
+  | { readonly type: 'suspicious'; readonly sessionId: string | null; readonly reason: 'wrong-secret' | 'ambiguous-cookie' | 'tampered-data' | 'invalid-data'; readonly at: Date }
+  /** A rate-limited attempt not limited, for want of a client address (pass `clientAddress` to `sessions.open()` on runtimes whose requests carry none). */
+  | { readonly type: 'unlimited'; readonly kind: 'create' | 'invalid-token'; readonly reason: 'no-client-address'; readonly at: Date };

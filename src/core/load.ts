@@ -2,6 +2,7 @@ import type { ResolvedConfig, SessionData } from './config.js';
 import { AMBIGUOUS, findCookie } from './cookie.js';
 import { SessionError } from './errors.js';
 import { storeError } from './store-errors.js';
+import { rateLimited } from './rate-limiter.js';
 import { clientAddress, type RequestFacts } from './request.js';
 import { Session } from './session.js';
 import { newSessionState, type Envelope } from './session-state.js';
@@ -66,7 +67,7 @@ async function validateData<Data extends SessionData>(config: ResolvedConfig<Dat
 
 /** A well-formed token that matched nothing: anonymous (`null`), unless the rate limit hook refuses the client. */
 async function invalidToken<Data extends SessionData>(config: ResolvedConfig<Data>, facts: RequestFacts): Promise<null> {
-  if (config.rateLimit && !(await config.rateLimit({ kind: 'invalid-token', clientAddress: clientAddress(facts, config.trustProxy) }))) {
+  if (await rateLimited(config, 'invalid-token', clientAddress(facts, config.trustProxy))) {
     throw new SessionError('RATE_LIMITED', 'too many invalid session tokens from this client; try again later');
   }
   return null;

@@ -1,4 +1,4 @@
-import type { RateLimitAttempt } from './config.js';
+import type { RateLimitAttempt, ResolvedConfig, SessionData } from './config.js';
 import { SessionError } from './errors.js';
 import { durationToMs, type Duration } from './duration.js';
 
@@ -34,9 +34,22 @@ export function memoryRateLimiter(options: MemoryRateLimiterOptions): (attempt: 
       windowStart = current - (current % windowMs);
       counts = new Map();
     }
-    const key = `${attempt.kind}|${attempt.clientAddress ?? 'unknown'}`;
+    const key = `${attempt.kind}|${attempt.clientAddress}`;
     const count = (counts.get(key) ?? 0) + 1;
     counts.set(key, count);
     return count <= options.limit;
   };
+}
+
+/**
+ * Whether the configured `rateLimit` hook refuses this attempt. A client whose address cannot be
+ * learned is not asked about (never pooled with every other such client), only counted.
+ */
+export async function rateLimited(config: Pick<ResolvedConfig<SessionData>, 'rateLimit' | 'emit' | 'now'>, kind: RateLimitAttempt['kind'], clientAddress: string | null): Promise<boolean> {
+  if (!config.rateLimit) return false;
+  if (clientAddress === null) {
+    config.emit({ type: 'unlimited', kind, reason: 'no-client-address', at: new Date(config.now()) });
+    return false;
+  }
+  return !(await config.rateLimit({ kind, clientAddress }));
 }

@@ -132,17 +132,17 @@ class ReadFacts implements RequestFacts {
  * (their `X-Forwarded-Proto` and `X-Forwarded-For`), `forwardedHost` whether they also set
  * `X-Forwarded-Host`.
  */
-export function readRequest(input: SessionRequest, trustProxy: TrustProxy, forwardedHost = false): RequestFacts {
-  if (isHeadersLike(input)) return new ReadFacts(input, null, 'POST', false, null, null, trustProxy, forwardedHost);
-  if (isNodeHeaders(input)) return new ReadFacts(null, input, 'POST', false, null, null, trustProxy, forwardedHost);
+export function readRequest(input: SessionRequest, trustProxy: TrustProxy, forwardedHost = false, peerAddress: string | null = null): RequestFacts {
+  if (isHeadersLike(input)) return new ReadFacts(input, null, 'POST', false, null, peerAddress, trustProxy, forwardedHost);
+  if (isNodeHeaders(input)) return new ReadFacts(null, input, 'POST', false, null, peerAddress, trustProxy, forwardedHost);
   if (isWhatwgRequest(input)) {
     const url = input.url;
     const start = url.indexOf('//') + 2;
     const end = url.indexOf('/', start);
-    return new ReadFacts(input.headers, null, input.method, url.startsWith('https:'), url.slice(start, end === -1 ? undefined : end), null, trustProxy, forwardedHost);
+    return new ReadFacts(input.headers, null, input.method, url.startsWith('https:'), url.slice(start, end === -1 ? undefined : end), peerAddress, trustProxy, forwardedHost);
   }
   const socket = input.socket;
-  return new ReadFacts(null, input.headers, input.method ?? 'POST', socket?.encrypted === true, null, socket?.remoteAddress ?? null, trustProxy, forwardedHost);
+  return new ReadFacts(null, input.headers, input.method ?? 'POST', socket?.encrypted === true, null, socket?.remoteAddress ?? peerAddress, trustProxy, forwardedHost);
 }
 
 /** How many proxies in front of us we believe, for this request. */

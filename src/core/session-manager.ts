@@ -38,7 +38,7 @@ export function requestMethods<Data extends SessionData, Scope>(
 ): SessionManager<Data, Scope> {
   const { config } = engine;
   return {
-    open: (request: SessionRequest, options: OpenOptions = NO_OPTIONS) => makeScope(engine, readRequest(request, config.trustProxy, config.trustForwardedHost), options),
+    open: (request: SessionRequest, options: OpenOptions = NO_OPTIONS) => makeScope(engine, readRequest(request, config.trustProxy, config.trustForwardedHost, options.clientAddress), options),
     isAllowedOrigin: (request: SessionRequest) => originAllowed(readRequest(request, config.trustProxy, config.trustForwardedHost), config.csrf),
   };
 }

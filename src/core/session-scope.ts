@@ -27,6 +27,12 @@ export interface OpenOptions {
    * {@link SessionScope.respond} when the response head is decided.
    */
   readonly headers?: HeaderTarget;
+  /**
+   * The peer's address, for runtimes whose request carries none (a fetch handler on Deno, Bun
+   * or a worker): it keys rate limits and lets a `trustProxy` list take effect. A Node request's
+   * socket gives it already.
+   */
+  readonly clientAddress?: string;
 }
 
 /**

@@ -96,17 +96,19 @@ describe('rate limit hook', () => {
   it('reads the client address only from trusted hops: a spoofed X-Forwarded-For is ignored without trustProxy', async () => {
     const attempts: RateLimitAttempt[] = [];
     const { sessions } = harness({ rateLimit: (attempt) => (attempts.push(attempt), true) });
-    await roundTrip(sessions, post(null, { 'x-forwarded-for': '198.51.100.1' }), (s) => s.set('a', 1));
-    expect(attempts[0]?.clientAddress).toBeNull();
+    const session = await sessions.load(post(null, { 'x-forwarded-for': '198.51.100.1' }), { clientAddress: '203.0.113.9' });
+    session.set('a', 1);
+    await sessions.commit(session);
+    expect(attempts[0]?.clientAddress).toBe('203.0.113.9');
   });
 
   it('is asked about well-formed but wrong tokens, not about malformed ones (those cost nothing)', async () => {
     const attempts: RateLimitAttempt[] = [];
     const counted = countingStore(memoryStore());
     const { sessions } = harness({ store: counted.store, rateLimit: (attempt) => (attempts.push(attempt), false) });
-    await sessions.load(post('sid=garbage'));
+    await sessions.load(post('sid=garbage'), { clientAddress: '203.0.113.9' });
     expect(attempts).toEqual([]);
-    await expect(sessions.load(post(`sid=${'A'.repeat(22)}.${'B'.repeat(43)}`))).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(sessions.load(post(`sid=${'A'.repeat(22)}.${'B'.repeat(43)}`), { clientAddress: '203.0.113.9' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     expect(attempts.map((a) => a.kind)).toEqual(['invalid-token']);
   });
 
@@ -147,5 +149,28 @@ describe('Clear-Site-Data on logout', () => {
 
   it('rejects unknown directives at construction', () => {
     expect(() => harness({ clearSiteDataOnLogout: ['everything' as never] })).toThrow(SessionError);
+  });
+});
+
+describe('rate limits never pool clients whose address is unknown into one bucket', () => {
+  const invalid = (i: number) => `sid=${String(i).padStart(22, 'A')}.${'B'.repeat(43)}`;
+
+  it('fetch requests without an address: one client spraying wrong tokens does not lock anyone out; each is counted', async () => {
+    const events: string[] = [];
+    const { sessions } = harness({ rateLimit: memoryRateLimiter({ limit: 3 }), onEvent: (event) => events.push(event.type) });
+    for (let i = 0; i < 10; i++) await sessions.load(post(invalid(i)), { operation: 'read' });
+    // Another visitor (also without a known address) still gets a session.
+    const visitor = await sessions.load(post());
+    visitor.set('a', 1);
+    await expect(sessions.commit(visitor)).resolves.toBeUndefined();
+    expect(events.filter((type) => type === 'unlimited').length).toBe(11);
+  });
+
+  it('control: with the address known (open(request, { clientAddress })), the sprayer is limited and the other client is not', async () => {
+    const { sessions } = harness({ rateLimit: memoryRateLimiter({ limit: 3 }) });
+    const load = (cookie: string | null, clientAddress: string) => sessions.open(post(cookie), { clientAddress }).run('read', (s) => s.userId);
+    for (let i = 0; i < 3; i++) await load(invalid(i), '203.0.113.7');
+    await expect(load(invalid(99), '203.0.113.7')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(load(invalid(98), '198.51.100.2')).resolves.toBeNull();
   });
 });

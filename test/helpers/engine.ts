@@ -72,7 +72,7 @@ export interface DirectSessions<Data extends SessionData> {
    * Opens a scope for `request`, begins an operation (a write unless `operation` says `'read'`:
    * a write of an unsafe-method request must pass the CSRF rule) and loads the session.
    */
-  load(request: SessionRequest, options?: { readonly cookieWritable?: boolean; readonly operation?: OperationKind }): Promise<Session<Data>>;
+  load(request: SessionRequest, options?: { readonly cookieWritable?: boolean; readonly operation?: OperationKind; readonly clientAddress?: string }): Promise<Session<Data>>;
   /** Commits what changed and writes the headers decided so far into `target`. */
   commit(session: Session<Data>, target?: HeaderTarget): Promise<void>;
   /** Whether a commit would do anything now (ending the operation would not be synchronous). */
@@ -99,7 +99,7 @@ export function direct<Data extends SessionData, M extends SessionManager<Data, 
   };
   const methods: DirectSessions<Data> = {
     async load(request, options = {}) {
-      const scope = manager.open(request, { streamed: options.cookieWritable === false });
+      const scope = manager.open(request, { streamed: options.cookieWritable === false, ...(options.clientAddress === undefined ? {} : { clientAddress: options.clientAddress }) });
       await scope.begin(options.operation ?? 'write');
       const session = await scope.session();
       opened.set(session, scope);

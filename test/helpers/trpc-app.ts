@@ -17,7 +17,8 @@ export function makeApp(options: { store?: Store; config?: Partial<SessionsConfi
     options.mode === 'cookie'
       ? cookieSessions<AppData>({ secrets: [SECRET], clock: clock.now, ...options.config })
       : createSessions<AppData>({ store: options.store ?? memoryStore(), secrets: [SECRET], clock: clock.now, ...options.config });
-  const sessionContext = createSessionContext(sessions);
+  // The fetch adapter's requests carry no peer address; the test servers all listen on loopback.
+  const sessionContext = createSessionContext(sessions, { clientAddress: () => '127.0.0.1' });
   const createContext = (opts: SessionContextOptions) => ({ ...sessionContext(opts), app: 'test' as const });
   type Context = ReturnType<typeof createContext>;
 

@@ -20,18 +20,14 @@ export interface NodeSessionContextOptions {
 /** What the context factory accepts: the options any tRPC adapter passes to `createContext`. */
 export type SessionContextOptions = FetchSessionContextOptions | NodeSessionContextOptions;
 
-/**
- * What the context factory adds to the app's context: the request's session scope, which
- * `sessionProcedure` replaces with the loaded session.
- */
+/** What the context factory adds to the app's context: the request's scope (`sessionProcedure` loads the session). */
 export interface SessionContext<Data extends SessionData = SessionData, Scope extends AnySessionScope = SessionScope<Data>> {
   readonly session: Scope;
 }
 
 /**
- * Whether response headers may be on the wire before the procedures finish: a
- * `httpBatchStreamLink` batch (`info.accept`, as tRPC's own `resolveResponse` reads it; it
- * streams batches only) or a subscription.
+ * Whether response headers may leave before the procedures finish: an `httpBatchStreamLink` batch
+ * (`info.accept`, as tRPC's `resolveResponse` reads it: it streams batches only) or a subscription.
  */
 function isStreamed(info: TRPCRequestInfo): boolean {
   return (info.accept === 'application/jsonl' && info.isBatchCall) || info.type === 'subscription';
@@ -65,14 +61,19 @@ function runsMutation(info: TRPCRequestInfo): boolean {
  * export const createContext = (opts: FetchCreateContextFnOptions) => ({ ...sessionContext(opts) });
  * ```
  */
-export function createSessionContext<Manager extends SessionManager<never, AnySessionScope>>(sessions: Manager): (options: SessionContextOptions) => { readonly session: ScopeOf<Manager> } {
+export function createSessionContext<Manager extends SessionManager<never, AnySessionScope>>(
+  sessions: Manager,
+  /** `clientAddress`: the peer of a fetch request (Deno's `info.remoteAddr`, a worker's header), for rate limits and `trustProxy` lists. */
+  { clientAddress }: { readonly clientAddress?: (request: Request) => string | undefined } = {},
+): (options: SessionContextOptions) => { readonly session: ScopeOf<Manager> } {
   type Scope = ScopeOf<Manager>;
   return (options) => {
     const { info } = options;
     const streamed = isStreamed(info);
     let scope: Scope;
     if ('resHeaders' in options) {
-      scope = sessions.open(options.req, { streamed, headers: options.resHeaders }) as Scope;
+      const peer = clientAddress?.(options.req);
+      scope = sessions.open(options.req, { streamed, headers: options.resHeaders, ...(peer === undefined ? {} : { clientAddress: peer }) }) as Scope;
     } else {
       // Fastify passes its own request and reply objects; the Node ones are their `raw`.
       scope = sessions.open('raw' in options.req ? options.req.raw : options.req, { streamed }) as Scope;
