@@ -116,7 +116,10 @@ async function commitSession(store: Store, state: SessionState): Promise<void> {
   const record = state.record;
   const secretDue = state.newSecret;
   const dataDue = state.modified;
-  if (!secretDue && !dataDue) {
+  // Data an older secret sealed is re-sealed with the current one at the first due touch, so
+  // retiring that secret later signs nobody out (test/core/lifecycle.test.ts).
+  const resealDue = !secretDue && !dataDue && touchDue(state, record, now) && !config.keyring.isCurrent(record.data);
+  if (!secretDue && !dataDue && !resealDue) {
     if (touchDue(state, record, now)) {
       const expiresAt = idleDeadline(state, now, record.absoluteExpiresAt);
       const touched = await storeCall('touch', () => store.touch(record.id, { lastSeenAt: at, expiresAt }));

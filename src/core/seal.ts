@@ -50,6 +50,11 @@ export class Keyring {
     return `${current.id}.${body.toString('base64url')}`;
   }
 
+  /** Whether `sealed` was sealed with the current (first) secret; `false` means an older one opens it. */
+  isCurrent(sealed: string): boolean {
+    return sealed.startsWith((this.#keys[0] as SealKey).id);
+  }
+
   /** Opens a sealed value, or returns `null` when no key opens it (tampered, foreign, or from a retired secret). */
   unseal(sealed: string, associatedData: string): Unsealed | null {
     if (sealed.charCodeAt(KEY_ID_LENGTH) !== 46 /* . */) return null;

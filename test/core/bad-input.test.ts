@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore, SessionError, type Store } from '../../src/index.js';
 import { countingStore } from '../helpers/store-probes.js';
+import { manualClock } from '../helpers/clock.js';
 import { cookieFrom, harness, post, roundTrip, SECRET, directSessions } from '../helpers/engine.js';
 
 describe('bad input is an anonymous session, never an error', () => {
@@ -107,6 +108,20 @@ describe('secret rotation', () => {
     const session = await k2only.load(post(cookie));
     expect(session.get('a')).toBe(1);
     expect(session.get('b')).toBe(2);
+  });
+
+  it('[K2, K1] re-seals K1 data with K2 at the first due touch of a session that is only read', async () => {
+    const store = memoryStore();
+    const clock = manualClock();
+    const cookie = cookieFrom(await roundTrip(directSessions({ store, secrets: [K1], clock: clock.now }), post(), (s) => s.set('a', 1)));
+    const rotated = directSessions({ store, secrets: [K2, K1], clock: clock.now });
+    // Read before the touch is due: nothing is written, so K1 still seals the data (the control).
+    await roundTrip(rotated, post(cookie), (s) => void s.get('a'));
+    expect((await directSessions({ store, secrets: [K2], clock: clock.now }).load(post(cookie))).get('a')).toBeUndefined();
+    // Read when the touch is due: the touch re-seals with K2, and retiring K1 loses nothing.
+    clock.advance(3601);
+    await roundTrip(rotated, post(cookie), (s) => void s.get('a'));
+    expect((await directSessions({ store, secrets: [K2], clock: clock.now }).load(post(cookie))).get('a')).toBe(1);
   });
 
   it('[K2] alone treats K1 data as absent', async () => {
