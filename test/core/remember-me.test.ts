@@ -49,4 +49,3 @@ describe.each([
     expect(on).toMatch(/Max-Age=/);
   });
 });
-

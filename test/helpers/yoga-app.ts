@@ -110,8 +110,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     plugins: [useSessions(options.manager ?? sessions)],
     ...options.yoga,
   });
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Yoga's node handler returns a promise that it settles itself
-  const server: Server = createServer(yoga);
+  // Yoga's request listener answers through the response; its promise only says when it is done.
+  const server: Server = createServer((request, response) => void yoga.requestListener(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
