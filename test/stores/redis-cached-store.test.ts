@@ -107,6 +107,8 @@ describe.skipIf(!service)('cachedStore', () => {
     };
     expect(await ttlOf(long.id)).toBeGreaterThan(29_000);
     expect(await ttlOf(long.id)).toBeLessThanOrEqual(30_000);
+    // Positive: -1 (no expiry) and -2 (no key) would pass a bare upper bound.
+    expect(await ttlOf(short.id)).toBeGreaterThan(0);
     expect(await ttlOf(short.id)).toBeLessThanOrEqual(5_000);
   });
 

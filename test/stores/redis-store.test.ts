@@ -64,6 +64,11 @@ describe.skipIf(!service)('redisStore', () => {
       await store.create(anonymous);
       await store.touch(alice.id, { lastSeenAt: new Date(), expiresAt: alice.expiresAt });
       await store.update({ ...alice, version: 2 }, 1);
+      // Every key the store wrote that names one of these (random, unique) ids, searched across the
+      // whole database rather than under the prefix, so a key outside the prefix would be found.
+      const named = [...(await client.keys(`*${alice.id}*`)), ...(await client.keys(`*${anonymous.id}*`))];
+      expect(named.length).toBeGreaterThan(0);
+      expect(named.filter((key) => !key.startsWith(prefix))).toEqual([]);
       await store.listByUser('alice');
       await store.deleteExpired(new Date(), 100);
       await store.deleteByUser('alice');
